@@ -33,15 +33,16 @@ def page_of(rel: Path, proc: Path) -> Path:
 
 
 def shown_pngs(nb: dict) -> list[bytes]:
-    "The PNG outputs of the cells that the page shows (nbdev has already removed hidden cells from the processed notebook)."
+    "The PNG (or JPEG) outputs of the cells that the page shows (nbdev has already removed hidden cells from the processed notebook)."
     out = []
     for c in nb.get('cells', []):
         if c.get('cell_type') != 'code': continue
         src, tags = ''.join(c.get('source', '')), set(c.get('metadata', {}).get('tags', []))
         if re.search(r'^#\|\s*(output|include)\s*:\s*false', src, re.M | re.I) or tags & {'remove-cell', 'remove-output'}: continue
         for o in c.get('outputs', []):
-            png = (o.get('data') or {}).get('image/png')
-            if png: out.append(base64.b64decode(''.join(png) if isinstance(png, list) else png))
+            data = o.get('data') or {}
+            img = data.get('image/png') or data.get('image/jpeg')  # a figure shown as JPEG is shown in the page as JPEG
+            if img: out.append(base64.b64decode(''.join(img) if isinstance(img, list) else img))
     return out
 
 
