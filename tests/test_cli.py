@@ -1,0 +1,85 @@
+"The `protonb` console script: help, bad arguments, a killed run resumed bit-identically, DDP with gloo on 2 processes."
+import json, os, signal, subprocess, sys, time
+from pathlib import Path
+import pytest, torch
+from conftest import ROOT
+
+BIN = Path(sys.executable).parent
+TINY = ['--data', 'synthetic', '--data-arg', 'n_classes=4', '--data-arg', 'n_per_class=12', '--data-arg', 'img_size=96',
+        '--backbone', 'tiny', '--no-pretrained', '--image-size', '64', '--batch-size', '8', '--per-class', '2', '--proto-dim', '16',
+        '--epochs', '3', '--warm-epochs', '1', '--push-epochs', '3', '--last-epochs', '2']
+
+def cli(*args, check=True):
+    r = subprocess.run([str(BIN/'protonb'), *map(str, args)], capture_output=True, text=True)
+    if check: assert r.returncode == 0, r.stderr[-3000:]
+    return r
+
+@pytest.mark.parametrize('cmd', ['train', 'evaluate', 'push', 'prune', 'explain'])
+def test_help(cmd):
+    assert '--help' in cli(cmd, '--help').stdout or 'usage' in cli(cmd, '--help').stdout
+
+@pytest.mark.parametrize('args, msg', [
+    (['train', '--out', 'x', '--data', '/no/such'], "'/no/such' is neither 'synthetic' nor a dataset folder"),
+    (['train', '--out', 'x', '--batch-size', '-3'], '--batch-size must be a positive integer'),
+    (['train', '--out', 'x', '--backbone', 'resnet9'], "invalid choice: 'resnet9'"),
+    (['train', '--out', 'x', '--push-epochs', 'ten'], 'comma-separated epochs'),
+    (['evaluate', '--checkpoint', '/no/such.pt'], 'checkpoint /no/such.pt does not exist'),
+    (['frobnicate'], 'invalid choice')])
+def test_bad_arguments(args, msg):
+    r = cli(*args, check=False)
+    assert r.returncode == 2 and msg in r.stderr, r.stderr
+
+def test_not_a_checkpoint(tmp_path):
+    (tmp_path/'x.pt').write_bytes(b'junk')
+    r = cli('evaluate', '--checkpoint', tmp_path/'x.pt', check=False)
+    assert r.returncode == 2 and 'x.pt is not a protonb checkpoint' in r.stderr
+
+def _weights(path):
+    return torch.load(path, weights_only=True)['model']
+
+def test_killed_run_resumes_bit_identically(tmp_path):
+    a, b = tmp_path/'straight', tmp_path/'killed'
+    cli('train', *TINY, '--out', a)
+    p = subprocess.Popen([str(BIN/'protonb'), 'train', *TINY, '--out', str(b)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t = time.time()
+    while not (b/'last.pt').exists() and p.poll() is None and time.time() - t < 120: time.sleep(0.05)
+    p.send_signal(signal.SIGKILL); p.wait()
+    done = torch.load(b/'last.pt', weights_only=True)['step']
+    assert not list(b.glob('.*.tmp')), 'a killed writer left a temporary file'
+    cli('train', *TINY, '--out', b)  # resumes from last.pt
+    wa, wb = _weights(a/'last.pt'), _weights(b/'last.pt')
+    assert done < 8 and all(torch.equal(wa[k], wb[k]) for k in wa), f'killed after step {done}: weights differ'
+    ha, hb = json.loads((a/'metrics.json').read_text()), json.loads((b/'metrics.json').read_text())
+    assert [h['stage'] for h in ha] == [h['stage'] for h in hb]
+
+def test_evaluate_push_prune_explain(tmp_path):
+    cli('train', *TINY, '--out', tmp_path)
+    best = tmp_path/'best.pt'
+    acc = json.loads(cli('evaluate', '--checkpoint', best, '--split', 'val').stdout)['val_acc']
+    assert acc == json.loads((tmp_path/'summary.json').read_text())['val_acc']
+    cli('push', '--checkpoint', best, '--out', tmp_path/'pushed.pt')
+    r = json.loads(cli('prune', '--checkpoint', best, '--out', tmp_path/'pruned.pt', '--k', '3', '--tau', '1').stdout)
+    assert r['prototypes_after'] <= r['prototypes_before'] == 8
+    assert 0 <= json.loads(cli('evaluate', '--checkpoint', tmp_path/'pruned.pt').stdout)['test_acc'] <= 1
+    r = cli('explain', '--checkpoint', best, '--index', '1', '--out', tmp_path/'e.png', check=False)
+    if r.returncode == 0: assert (tmp_path/'e.png').stat().st_size > 1000
+    else: assert 'protonb.explain' in r.stderr  # the explanation module is optional until it is exported
+
+def test_ddp_gloo_two_processes(tmp_path):
+    env = {**os.environ, 'OMP_NUM_THREADS': '1'}
+    r = subprocess.run([str(BIN/'torchrun'), '--nproc_per_node', '2', '--master_port', '29517', '-m', 'protonb.cli', 'train', *TINY,
+                        '--out', str(tmp_path)], capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    s = json.loads((tmp_path/'summary.json').read_text())
+    assert s['world_size'] == 2 and s['steps_done'] == s['steps_total']
+    src = torch.load(tmp_path/'last.pt', weights_only=True)['model']['proto_source'][:, 0]
+    assert (src >= 0).all()  # every prototype was pushed; the sources come from the shards of both ranks
+    from protonb.cli import load_run
+    from protonb.prototypes import l2_distances
+    model, ls, _ = load_run(tmp_path/'last.pt')
+    with torch.no_grad():
+        z = torch.cat([model.forward_features(x) for x, _ in ls['push']]); y = torch.cat([y for _, y in ls['push']])
+        d = l2_distances(z, model.prototypes).flatten(2).amin(-1)
+    own = model.identity[:, y].T.bool()
+    assert torch.allclose(d.masked_fill(~own, float('inf')).amin(0), torch.zeros(model.n_prototypes), atol=1e-4)
+    assert (y[src] == model.identity.argmax(1)).all()
