@@ -24,25 +24,34 @@ def test_data_overview_tiny_cub_folder(tmp_path):
     _run('00_data_overview.ipynb', tmp_path/'out.ipynb', dataset=str(root), crop=True, val_fraction=0.34, out_dir=str(tmp_path/'figs'), image_size=32)
     assert {p.name for p in (tmp_path/'figs').glob('*.png')} == {'samples.png', 'class_counts.png', 'augmentation.png'}
 
+def test_protopnet_experiment_bad_parameters(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError, match='push_epochs must lie in'):
+        _run('01_protopnet.ipynb', tmp_path/'o.ipynb', out_dir=str(tmp_path), push_epochs='5')
+    with pytest.raises(pm.PapermillExecutionError, match='backbone must be one of'):
+        _run('01_protopnet.ipynb', tmp_path/'o.ipynb', out_dir=str(tmp_path), backbone='alexnet')
+
 @pytest.mark.parametrize('params, msg', [(dict(dataset='/no/such/folder'), 'dataset must be'), (dict(image_size=8), 'image_size'),
                                          (dict(crop='yes'), 'crop'), (dict(val_fraction=1.5), 'val_fraction')])
 def test_data_overview_bad_parameters(tmp_path, params, msg):
     with pytest.raises(pm.PapermillExecutionError, match=msg): _run('00_data_overview.ipynb', tmp_path/'o.ipynb', out_dir=str(tmp_path), **params)
 
 def test_main_job_synthetic(tmp_path):
-    r = subprocess.run(['bash', str(ROOT/'tools'/'main.sh'), '--out', str(tmp_path), '--size', '64'], capture_output=True, text=True)
+    r = subprocess.run(['bash', str(ROOT/'tools'/'main.sh'), '--smoke', '--out', str(tmp_path), '--size', '64'], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
-    assert (tmp_path/'00_data_overview.ipynb').is_file() and (tmp_path/'samples.png').is_file()
+    for f in ('00_data_overview.ipynb', '01_protopnet.ipynb', 'samples.png', 'accuracy_per_stage.png', 'prototypes.png', 'explanation.png',
+              'protopnet/best.pt', 'protopnet/metrics.csv', 'results.json'):
+        assert (tmp_path/f).is_file(), f
 
 def test_main_job_cub50(tmp_path):
     cub = shared_data('cub50')
-    r = subprocess.run(['bash', str(ROOT/'tools'/'main.sh'), '--data', str(cub), '--crop', '--out', str(tmp_path)], capture_output=True, text=True)
+    r = subprocess.run(['bash', str(ROOT/'tools'/'main.sh'), '--smoke', '--data', str(cub), '--crop', '--out', str(tmp_path)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
     nb = json.loads((tmp_path/'00_data_overview.ipynb').read_text())
     assert any('1350' in ''.join(o.get('text', '')) for c in nb['cells'] for o in c.get('outputs', []))
-    assert {'samples.png', 'class_counts.png', 'augmentation.png'} <= {p.name for p in tmp_path.glob('*.png')}
+    assert {'samples.png', 'class_counts.png', 'augmentation.png', 'explanation.png'} <= {p.name for p in tmp_path.glob('*.png')}
+    assert json.loads((tmp_path/'protopnet'/'summary.json').read_text())['steps_done'] > 0
 
-@pytest.mark.parametrize('args, msg', [(['--data', '/no/such'], "neither 'synthetic' nor a folder"), (['--seed', 'x'], '--seed'), (['--bogus'], 'unknown argument')])
+@pytest.mark.parametrize('args, msg', [(['--data', '/no/such'], "neither 'synthetic' nor a folder"), (['--seed', 'x'], '--seed'), (['--bogus'], 'unknown argument'), (['--epochs', '1'], '--epochs must be at least 2')])
 def test_main_job_bad_arguments(args, msg):
     r = subprocess.run(['bash', str(ROOT/'tools'/'main.sh'), *args], capture_output=True, text=True)
     assert r.returncode == 2 and msg in r.stderr

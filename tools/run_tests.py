@@ -3,6 +3,8 @@ import filecmp, os, re, shutil, subprocess, sys, tempfile, time, xml.etree.Eleme
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent; os.chdir(root)
+# nbdev_test runs notebooks side by side: one thread each keeps tiny tensors from fighting over the cores
+os.environ.setdefault('OMP_NUM_THREADS', '1')
 bin_ = Path(sys.executable).parent
 passed, failed, problems = 0, 0, []
 
