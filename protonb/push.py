@@ -13,7 +13,7 @@ from torch import Tensor
 from .prototypes import l2_distances
 
 # %% auto #0
-__all__ = ['PushResult', 'gather_best', 'push', 'push_']
+__all__ = ['RECOMPUTE_CHUNK', 'PushResult', 'gather_best', 'push', 'push_']
 
 # %% ../nbs/06_push.ipynb
 @dataclass
@@ -74,10 +74,17 @@ def _batch_best(z:Tensor, y:Tensor, idx:Tensor, protos:Tensor, identity:Tensor, 
     return PushResult(patch, dist_, torch.where(found, idx[b], -1), loc, box)
 
 # %% ../nbs/06_push.ipynb
+def _module_of(f):
+    "The module behind `f`: `f` itself, or the owner of a bound method such as `model.forward_features`; else None."
+    if isinstance(f, nn.Module): return f
+    owner = getattr(f, '__self__', None)
+    return owner if isinstance(owner, nn.Module) else None
+
+# %% ../nbs/06_push.ipynb
 @contextlib.contextmanager
 def _eval_mode(f):
     "Put `f` in eval mode for the duration when it is an nn.Module, restoring every submodule's mode afterwards."
-    modes = [(m, m.training) for m in f.modules()] if isinstance(f, nn.Module) else []
+    f = _module_of(f); modes = [(m, m.training) for m in f.modules()] if f is not None else []
     if modes: f.eval()
     try: yield
     finally:
@@ -86,7 +93,7 @@ def _eval_mode(f):
 def _device(f, device):
     "The device to move inputs to: `device` if given, else that of `f`'s first parameter, else None (leave them)."
     if device is not None: return torch.device(device)
-    p = next(f.parameters(), None) if isinstance(f, nn.Module) else None
+    f = _module_of(f); p = next(f.parameters(), None) if f is not None else None
     return None if p is None else p.device
 
 def _check_identity(prototypes:Tensor, identity:Tensor):
@@ -117,15 +124,19 @@ def _stream(features:Callable, loader:Iterable, n_classes:int|None, first_index:
     if n == 0: raise ValueError("loader: yielded no images")
 
 # %% ../nbs/06_push.ipynb
+RECOMPUTE_CHUNK = 16
+
 def _recompute_(best:PushResult, features:Callable, dataset):
-    "Replace each found prototype by its patch of f(x) computed for its source image alone (in place)."
+    "Replace each found prototype by its patch of f(x), computed in canonical chunks of the source images (in place)."
     h, w = best.prototypes.shape[2:]
+    srcs = best.image_idx[best.found].unique().tolist()  # sorted
     with torch.no_grad(), _eval_mode(features):
-        for n in best.image_idx[best.found].unique().tolist():
-            x = torch.as_tensor(dataset[n][0])[None].to(best.prototypes.device)
-            z = features(x)[0].to(best.prototypes.dtype)
-            for p in (best.image_idx == n).nonzero().flatten().tolist():
-                i, j = best.loc[p].tolist(); best.prototypes[p] = z[:, i:i+h, j:j+w]
+        for k in range(0, len(srcs), RECOMPUTE_CHUNK):
+            chunk = srcs[k:k + RECOMPUTE_CHUNK]; chunk = chunk + chunk[-1:] * (RECOMPUTE_CHUNK - len(chunk))
+            z = features(torch.stack([torch.as_tensor(dataset[n][0]) for n in chunk]).to(best.prototypes.device)).to(best.prototypes.dtype)
+            for r, n in enumerate(chunk[:len(set(chunk))]):
+                for p in (best.image_idx == n).nonzero().flatten().tolist():
+                    i, j = best.loc[p].tolist(); best.prototypes[p] = z[r, :, i:i+h, j:j+w]
 
 # %% ../nbs/06_push.ipynb
 def push(features:Callable,          # x -> feature map f(x), shape (B, D, H, W)
