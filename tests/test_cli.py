@@ -83,3 +83,9 @@ def test_ddp_gloo_two_processes(tmp_path):
     own = model.identity[:, y].T.bool()
     assert torch.allclose(d.masked_fill(~own, float('inf')).amin(0), torch.zeros(model.n_prototypes), atol=1e-4)
     assert (y[src] == model.identity.argmax(1)).all()
+
+def test_mixed_precision_trains(tmp_path):
+    cli('train', *TINY, '--amp', '--out', tmp_path)
+    s = json.loads((tmp_path/'summary.json').read_text())
+    assert s['steps_done'] == s['steps_total'] and 0 <= s['test_acc'] <= 1
+    assert torch.load(tmp_path/'last.pt', weights_only=True)['train_config']['amp'] is True
