@@ -44,9 +44,9 @@ def test_killed_run_resumes_bit_identically(tmp_path):
     t = time.time()
     while not (b/'last.pt').exists() and p.poll() is None and time.time() - t < 120: time.sleep(0.05)
     p.send_signal(signal.SIGKILL); p.wait()
-    done = torch.load(b/'last.pt', weights_only=True)['step']
-    assert not list(b.glob('.*.tmp')), 'a killed writer left a temporary file'
+    done = torch.load(b/'last.pt', weights_only=True)['step']  # never half-written, whenever the kill came
     cli('train', *TINY, '--out', b)  # resumes from last.pt
+    assert not list(b.glob('.*.tmp')), 'a temporary file of the killed writer was left behind'
     wa, wb = _weights(a/'last.pt'), _weights(b/'last.pt')
     assert done < 8 and all(torch.equal(wa[k], wb[k]) for k in wa), f'killed after step {done}: weights differ'
     ha, hb = json.loads((a/'metrics.json').read_text()), json.loads((b/'metrics.json').read_text())
