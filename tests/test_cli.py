@@ -16,7 +16,8 @@ def cli(*args, check=True):
 
 @pytest.mark.parametrize('cmd', ['train', 'evaluate', 'push', 'prune', 'explain'])
 def test_help(cmd):
-    assert '--help' in cli(cmd, '--help').stdout or 'usage' in cli(cmd, '--help').stdout
+    out = cli(cmd, '--help').stdout
+    assert out.startswith(f'usage: protonb {cmd}') and '--help' in out
 
 @pytest.mark.parametrize('args, msg', [
     (['train', '--out', 'x', '--data', '/no/such'], "'/no/such' is neither 'synthetic' nor a dataset folder"),
@@ -61,9 +62,8 @@ def test_evaluate_push_prune_explain(tmp_path):
     r = json.loads(cli('prune', '--checkpoint', best, '--out', tmp_path/'pruned.pt', '--k', '3', '--tau', '1').stdout)
     assert r['prototypes_after'] <= r['prototypes_before'] == 8
     assert 0 <= json.loads(cli('evaluate', '--checkpoint', tmp_path/'pruned.pt').stdout)['test_acc'] <= 1
-    r = cli('explain', '--checkpoint', best, '--index', '1', '--out', tmp_path/'e.png', check=False)
-    if r.returncode == 0: assert (tmp_path/'e.png').stat().st_size > 1000
-    else: assert 'protonb.explain' in r.stderr  # the explanation module is optional until it is exported
+    r = json.loads(cli('explain', '--checkpoint', best, '--index', '1', '--out', tmp_path/'e.png').stdout)
+    assert (tmp_path/'e.png').stat().st_size > 1000 and 0 <= r['predicted'] < 4
 
 def test_ddp_gloo_two_processes(tmp_path):
     env = {**os.environ, 'OMP_NUM_THREADS': '1'}
@@ -73,7 +73,7 @@ def test_ddp_gloo_two_processes(tmp_path):
     s = json.loads((tmp_path/'summary.json').read_text())
     assert s['world_size'] == 2 and s['steps_done'] == s['steps_total']
     src = torch.load(tmp_path/'last.pt', weights_only=True)['model']['proto_source'][:, 0]
-    assert (src >= 0).all()  # every prototype was pushed; the sources come from the shards of both ranks
+    assert (src >= 0).all()  # every prototype was pushed, each from the global argmin over both ranks' shards (checked below)
     from protonb.cli import load_run
     from protonb.prototypes import l2_distances
     model, ls, _ = load_run(tmp_path/'last.pt')
