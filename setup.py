@@ -28,7 +28,7 @@ def _cuda_ext():
     if os.environ.get('PROTONB_BUILD_CUDA', '0') != '1': return {}
     from torch.utils.cpp_extension import BuildExtension, CUDAExtension, CUDA_HOME
     if CUDA_HOME is None: raise RuntimeError('PROTONB_BUILD_CUDA=1 but no CUDA toolkit was found (set CUDA_HOME)')
-    srcs = sorted(str(p) for p in Path('cuda/csrc').glob('*.c*'))
+    srcs = sorted(str(p) for p in Path('cuda/csrc').iterdir() if p.suffix in ('.cpp', '.cu'))  # headers (.cuh) are included, not compiled
     if not srcs: return {}
     ext = CUDAExtension('protonb._C', srcs, extra_compile_args={'cxx': ['-O3'], 'nvcc': ['-O3']})
     return dict(ext_modules=[ext], cmdclass={'build_ext': BuildExtension})

@@ -14,3 +14,8 @@ def shared_data(name: str) -> Path:
 @pytest.fixture
 def venv_bin():
     return Path(sys.executable).parent
+
+def flagged(*flags: str):
+    "Skip unless every flag is requested (`bash tools/test.sh --flags \"slow data\"` sets PROTONB_TEST_FLAGS)."
+    have = set(os.environ.get('PROTONB_TEST_FLAGS', '').split())
+    if missing := [f for f in flags if f not in have]: pytest.skip(f"flagged {' '.join(flags)}: run with --flags \"{' '.join(flags)}\" (missing: {' '.join(missing)})")

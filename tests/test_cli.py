@@ -7,7 +7,7 @@ from conftest import ROOT
 BIN = Path(sys.executable).parent
 TINY = ['--data', 'synthetic', '--data-arg', 'n_classes=4', '--data-arg', 'n_per_class=12', '--data-arg', 'img_size=96',
         '--backbone', 'tiny', '--no-pretrained', '--image-size', '64', '--batch-size', '8', '--per-class', '2', '--proto-dim', '16',
-        '--epochs', '3', '--warm-epochs', '1', '--push-epochs', '3', '--last-epochs', '2']
+        '--warm-steps', '20', '--joint-steps', '4', '--last-steps', '10', '--views', '1', '--chunk', '5']
 
 def cli(*args, check=True):
     r = subprocess.run([str(BIN/'protonb'), *map(str, args)], capture_output=True, text=True)
@@ -23,7 +23,7 @@ def test_help(cmd):
     (['train', '--out', 'x', '--data', '/no/such'], "'/no/such' is neither 'synthetic' nor a dataset folder"),
     (['train', '--out', 'x', '--batch-size', '-3'], '--batch-size must be a positive integer'),
     (['train', '--out', 'x', '--backbone', 'resnet9'], "invalid choice: 'resnet9'"),
-    (['train', '--out', 'x', '--push-epochs', 'ten'], 'comma-separated epochs'),
+    (['train', '--out', 'x', '--warm-steps', 'ten'], '--warm-steps must be an integer >= 0'),
     (['evaluate', '--checkpoint', '/no/such.pt'], 'checkpoint /no/such.pt does not exist'),
     (['frobnicate'], 'invalid choice')])
 def test_bad_arguments(args, msg):

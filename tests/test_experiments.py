@@ -25,8 +25,10 @@ def test_data_overview_tiny_cub_folder(tmp_path):
     assert {p.name for p in (tmp_path/'figs').glob('*.png')} == {'samples.png', 'class_counts.png', 'augmentation.png'}
 
 def test_protopnet_experiment_bad_parameters(tmp_path):
-    with pytest.raises(pm.PapermillExecutionError, match='push_epochs must lie in'):
-        _run('01_protopnet.ipynb', tmp_path/'o.ipynb', out_dir=str(tmp_path), push_epochs='5')
+    with pytest.raises(pm.PapermillExecutionError, match='warm_steps must be an integer >= 0'):
+        _run('01_protopnet.ipynb', tmp_path/'o.ipynb', out_dir=str(tmp_path), warm_steps=-1)
+    with pytest.raises(pm.PapermillExecutionError, match='crop must be True or False'):
+        _run('01_protopnet.ipynb', tmp_path/'o.ipynb', out_dir=str(tmp_path), crop='false')
     with pytest.raises(pm.PapermillExecutionError, match='backbone must be one of'):
         _run('01_protopnet.ipynb', tmp_path/'o.ipynb', out_dir=str(tmp_path), backbone='alexnet')
 
@@ -51,7 +53,7 @@ def test_main_job_cub50(tmp_path):
     assert {'samples.png', 'class_counts.png', 'augmentation.png', 'explanation.png'} <= {p.name for p in tmp_path.glob('*.png')}
     assert json.loads((tmp_path/'protopnet'/'summary.json').read_text())['steps_done'] > 0
 
-@pytest.mark.parametrize('args, msg', [(['--data', '/no/such'], "neither 'synthetic' nor a folder"), (['--seed', 'x'], '--seed'), (['--bogus'], 'unknown argument'), (['--epochs', '1'], '--epochs must be at least 2')])
+@pytest.mark.parametrize('args, msg', [(['--data', '/no/such'], "neither 'synthetic' nor a folder"), (['--seed', 'x'], '--seed'), (['--bogus'], 'unknown argument'), (['--warm-steps', '0', '--joint-steps', '0'], 'must be at least 1')])
 def test_main_job_bad_arguments(args, msg):
     r = subprocess.run(['bash', str(ROOT/'tools'/'main.sh'), *args], capture_output=True, text=True)
     assert r.returncode == 2 and msg in r.stderr

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Command 1: the main job. Sets up .venv if needed, then runs the experiment notebooks with papermill: the data
-# overview, then ProtoPNet training (warm-up, joint, push, last layer, k-NN pruning) with the accuracy of every stage,
-# the prototypes and an explanation figure. Executed notebooks, checkpoints and figures go to the output folder.
+# overview, then ProtoPNet training (warm-up on the feature cache, joint, push, last layer, k-NN pruning) beside the
+# linear-head baseline on the same backbone, data and wall-clock budget, with the accuracy of every stage, the
+# prototypes and an explanation figure. Executed notebooks, checkpoints, figures and results.json go to the output folder.
 #   bash tools/main.sh                                               # the embedded synthetic parts world -> runs/synthetic
 #   bash tools/main.sh --data ../shared/data/cub50 --crop --out runs/cub50
-# Options: --data NAME_OR_FOLDER ('synthetic' or a dataset folder), --out FOLDER, --crop, --seed N, --size PX (default 160),
-#   --epochs N (default 10), --warm-epochs N (default 6), --backbone NAME (default efficientnet_lite0, ImageNet-pretrained offline), --baseline (also the
-#   linear-head baseline under the same budget), --smoke (the experiments' tiny smoke settings: a random tiny backbone).
+# Options: --data NAME_OR_FOLDER ('synthetic' or a dataset folder), --out FOLDER, --crop, --seed N, --size PX, --warm-steps N,
+#   --joint-steps N, --last-steps N, --views K (defaults: the `cpu` preset's, chosen on validation; size 160 and 150 joint steps
+#   on the synthetic world, 224 and no joint steps on a folder), --backbone NAME (default efficientnet_lite0, pretrained offline),
+#   --no-baseline (skip the linear-head baseline), --smoke (the experiments' tiny smoke settings: a random tiny backbone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data=synthetic; out=""; crop=False; seed=0; size=160; epochs=10; warm=6; backbone=efficientnet_lite0; baseline=False; smoke=0
+data=synthetic; out=""; crop=False; seed=0; size=""; warm=""; joint=""; last=""; views=""; backbone=efficientnet_lite0; baseline=True; smoke=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data="${2:?--data needs a value}"; shift 2;;
@@ -17,34 +19,40 @@ while [ $# -gt 0 ]; do
     --crop) crop=True; shift;;
     --seed) seed="${2:?--seed needs a value}"; shift 2;;
     --size) size="${2:?--size needs a value}"; shift 2;;
-    --epochs) epochs="${2:?--epochs needs a value}"; shift 2;;
-    --warm-epochs) warm="${2:?--warm-epochs needs a value}"; shift 2;;
+    --warm-steps) warm="${2:?--warm-steps needs a value}"; shift 2;;
+    --joint-steps) joint="${2:?--joint-steps needs a value}"; shift 2;;
+    --last-steps) last="${2:?--last-steps needs a value}"; shift 2;;
+    --views) views="${2:?--views needs a value}"; shift 2;;
     --backbone) backbone="${2:?--backbone needs a value}"; shift 2;;
-    --baseline) baseline=True; shift;;
+    --no-baseline) baseline=False; shift;;
     --smoke) smoke=1; shift;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "main.sh: unknown argument '$1' (see --help)" >&2; exit 2;;
   esac
 done
 if [ "$data" != synthetic ] && [ ! -d "$data" ]; then echo "main.sh: --data: '$data' is neither 'synthetic' nor a folder" >&2; exit 2; fi
-for v in seed:$seed size:$size epochs:$epochs warm-epochs:$warm; do
+if [ "$data" = synthetic ]; then d_size=160; d_joint=150; else d_size=224; d_joint=0; fi
+size=${size:-$d_size}; warm=${warm:-1000}; joint=${joint:-$d_joint}; last=${last:-500}; views=${views:-4}
+for v in seed:$seed size:$size warm-steps:$warm joint-steps:$joint last-steps:$last views:$views; do
   case "${v#*:}" in ''|*[!0-9]*) echo "main.sh: --${v%%:*} must be a non-negative integer, got '${v#*:}'" >&2; exit 2;; esac
 done
-[ "$epochs" -ge 2 ] || { echo "main.sh: --epochs must be at least 2, got '$epochs'" >&2; exit 2; }
-[ "$warm" -lt "$epochs" ] || { echo "main.sh: --warm-epochs must be smaller than --epochs ($epochs), got '$warm'" >&2; exit 2; }
+[ "$size" -ge 32 ] || { echo "main.sh: --size must be at least 32, got '$size'" >&2; exit 2; }
+[ $((warm + joint)) -ge 1 ] || { echo "main.sh: --warm-steps + --joint-steps must be at least 1" >&2; exit 2; }
 [ -n "$out" ] || out="runs/$(basename "$data")"
 bash tools/setup.sh
 mkdir -p "$out"
 [ "$data" = synthetic ] || data="$(cd "$data" && pwd)"
 out="$(cd "$out" && pwd)"
 pm() { .venv/bin/papermill "nbs/experiments/$1" "$out/$1" -k protonb --cwd nbs/experiments --log-level WARNING "${@:2}"; }
-pm 00_data_overview.ipynb -p dataset "$data" -p crop "$crop" -p seed "$seed" -p image_size "$size" -p out_dir "$out"
-common=(-p dataset "$data" -p crop "$crop" -p seed "$seed" -p out_dir "$out" -p baseline "$baseline")
 if [ "$smoke" = 1 ]; then
+  pm 00_data_overview.ipynb -p dataset "$data" -p crop "$crop" -p seed "$seed" -p image_size 64 -p out_dir "$out"
+  common=(-p dataset "$data" -p crop "$crop" -p seed "$seed" -p out_dir "$out")
   if [ "$data" = synthetic ]; then pm 01_protopnet.ipynb "${common[@]}"; else pm 01_protopnet.ipynb "${common[@]}" -y "data_kwargs: {}"; fi
 else
-  pm 01_protopnet.ipynb "${common[@]}" -y "data_kwargs: {}" -p backbone "$backbone" -p pretrained True -p image_size "$size" -p batch_size 32 \
-     -p per_class 10 -p proto_dim 128 -p epochs "$epochs" -p warm_epochs "$warm" -p push_epochs "$epochs" -p last_epochs 10
+  pm 00_data_overview.ipynb -p dataset "$data" -p crop "$crop" -p seed "$seed" -p image_size "$size" -p out_dir "$out"
+  pm 01_protopnet.ipynb -p dataset "$data" -p crop "$crop" -p seed "$seed" -p out_dir "$out" -p baseline "$baseline" -y "data_kwargs: {}" \
+     -p backbone "$backbone" -p pretrained True -p image_size "$size" -p batch_size 32 -p per_class 10 -p proto_dim 128 \
+     -p warm_steps "$warm" -p joint_steps "$joint" -p last_steps "$last" -p views "$views"
 fi
 echo "main.sh: executed notebooks, checkpoints and figures are in $out"
-ls "$out"
+cat "$out/results.json"

@@ -5,6 +5,8 @@ from pathlib import Path
 root = Path(__file__).resolve().parent.parent; os.chdir(root)
 # nbdev_test runs notebooks side by side: one thread each keeps tiny tensors from fighting over the cores
 os.environ.setdefault('OMP_NUM_THREADS', '1')
+# `--flags "slow data"` reaches nbdev_test as an argument and the pytest tests through this variable (tests/conftest.py)
+if '--flags' in sys.argv[1:-1]: os.environ['PROTONB_TEST_FLAGS'] = sys.argv[sys.argv.index('--flags') + 1]
 bin_ = Path(sys.executable).parent
 passed, failed, problems = 0, 0, []
 
