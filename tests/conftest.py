@@ -19,3 +19,9 @@ def flagged(*flags: str):
     "Skip unless every flag is requested (`bash tools/test.sh --flags \"slow data\"` sets PROTONB_TEST_FLAGS)."
     have = set(os.environ.get('PROTONB_TEST_FLAGS', '').split())
     if missing := [f for f in flags if f not in have]: pytest.skip(f"flagged {' '.join(flags)}: run with --flags \"{' '.join(flags)}\" (missing: {' '.join(missing)})")
+
+@pytest.fixture(autouse=True, scope='session')
+def _own_feature_caches(tmp_path_factory):
+    "Feature caches of the test run (also of the CLI and papermill subprocesses, which inherit the variable) in a fresh folder."
+    os.environ['PROTONB_CACHE'] = str(tmp_path_factory.mktemp('protonb-cache'))
+    yield
