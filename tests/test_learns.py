@@ -17,6 +17,6 @@ def test_learns_on_the_synthetic_world(tmp_path):
 def test_learns_on_cub50(tmp_path):
     flagged('slow', 'data')
     cub = shared_data('cub50')
-    # 50 classes (chance 2%), frozen backbone at 224 px, the cpu preset with 2 views: measured well above 60%; threshold 50%.
-    s = train_protopnet(str(cub), tmp_path/'run', crop=True, image_size=224, views=2, cache_root=tmp_path/'cache', **QUIET)
-    assert s['test_acc'] >= 0.5, json.dumps(s)
+    # 50 classes (chance 2%), frozen EfficientNet-Lite0 at 224 px, the cpu preset: measured 64.8% test (600 warm-up steps); threshold 55%.
+    s = train_protopnet(str(cub), tmp_path/'run', crop=True, image_size=224, cache_root=tmp_path/'cache', **QUIET)
+    assert s['test_acc'] >= 0.55, json.dumps(s)
