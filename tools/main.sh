@@ -6,7 +6,7 @@
 #   bash tools/main.sh                                               # the embedded synthetic parts world -> runs/synthetic
 #   bash tools/main.sh --data ../shared/data/cub50 --crop --out runs/cub50
 # Options: --data NAME_OR_FOLDER ('synthetic' or a dataset folder), --out FOLDER, --crop, --seed N, --size PX, --warm-steps N,
-#   --joint-steps N, --last-steps N, --views K (defaults: the `cpu` preset's, chosen on validation; size 160 and 150 joint steps
+#   --joint-steps N, --last-steps N, --views K (defaults: the `cpu` preset's, chosen on validation; size 160 and 200 joint steps
 #   on the synthetic world, 224 and no joint steps on a folder), --backbone NAME (default efficientnet_lite0, pretrained offline),
 #   --no-baseline (skip the linear-head baseline), --smoke (the experiments' tiny smoke settings: a random tiny backbone).
 set -euo pipefail
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ "$data" != synthetic ] && [ ! -d "$data" ]; then echo "main.sh: --data: '$data' is neither 'synthetic' nor a folder" >&2; exit 2; fi
-if [ "$data" = synthetic ]; then d_size=160; d_joint=150; else d_size=224; d_joint=0; fi
+if [ "$data" = synthetic ]; then d_size=160; d_joint=200; else d_size=224; d_joint=0; fi
 size=${size:-$d_size}; warm=${warm:-1000}; joint=${joint:-$d_joint}; last=${last:-500}; views=${views:-4}
 for v in seed:$seed size:$size warm-steps:$warm joint-steps:$joint last-steps:$last views:$views; do
   case "${v#*:}" in ''|*[!0-9]*) echo "main.sh: --${v%%:*} must be a non-negative integer, got '${v#*:}'" >&2; exit 2;; esac
