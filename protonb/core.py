@@ -4,13 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #b1e2bbf3
 from __future__ import annotations
-import os, random, tempfile, contextlib, pickle
+import os, re, math, random, tempfile, contextlib, pickle, threading
 from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['CKPT_VERSION', 'seed_everything', 'rng_states', 'set_rng_states', 'get_device', 'atomic_write', 'save_checkpoint',
-           'load_checkpoint', 'cache_dir']
+__all__ = ['CKPT_VERSION', 'seed_everything', 'rng_states', 'set_rng_states', 'get_device', 'umask', 'atomic_write', 'error_line',
+           'save_checkpoint', 'load_checkpoint', 'cache_dir', 'check_bool', 'check_int', 'check_float', 'check_choice',
+           'check_writable', 'check_finite']
 
 # %% ../nbs/00_core.ipynb #a937d6d6
 def seed_everything(seed: int, # the seed for `random`, NumPy and PyTorch (CPU and CUDA)
@@ -56,13 +57,23 @@ def get_device(device: str | torch.device | None = None # "cpu", "cuda", "cuda:1
             raise ValueError(f"device: {device!r} was requested but only {torch.cuda.device_count()} CUDA device(s) exist")
     return d
 
+# %% ../nbs/00_core.ipynb #861cd512
+_umask_lock = threading.Lock()
+
+def umask() -> int:
+    "The process's file-mode creation mask (reading it means setting it, so under a lock)."
+    with _umask_lock:
+        m = os.umask(0o22)
+        os.umask(m)
+    return m
+
 # %% ../nbs/00_core.ipynb #3cbb5125
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, # the final file name
                  mode: str = 'wb', # 'wb' for bytes, 'w' for text
                  encoding: str | None = None, # text encoding, for mode 'w'
                 ):
-    "Open a temporary file beside `path`; on success rename it to `path`, on error remove it."
+    "Open a temporary file beside `path`; on success give it the user's default mode and rename it to `path`; on error remove it."
     if mode not in ('w', 'wb'): raise ValueError(f"mode must be 'w' or 'wb', got {mode!r}")
     path = Path(path)
     if not path.parent.is_dir(): raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist")
@@ -70,11 +81,25 @@ def atomic_write(path: str | os.PathLike, # the final file name
     try:
         with os.fdopen(fd, mode, encoding=encoding if 'b' not in mode else None) as f:
             yield f
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp creates 0600; a plain open() would give 0666 minus the umask
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
         raise
+
+# %% ../nbs/00_core.ipynb #8554354e
+_ANSI = re.compile(r'\x1b\[[0-9;]*m')
+
+def error_line(e: BaseException, # the exception to describe
+               limit: int = 300, # at most this many characters
+              ) -> str:
+    "One readable line for `e`: its first non-empty line without terminal colour codes, or its type when it has no message."
+    lines = [l.strip() for l in _ANSI.sub('', str(e)).splitlines() if l.strip()]
+    line = lines[0] if lines else type(e).__name__
+    return line if len(line) <= limit else line[:limit - 3] + '...'
+
 
 # %% ../nbs/00_core.ipynb #bfe80a02
 CKPT_VERSION = 1
@@ -83,11 +108,12 @@ def save_checkpoint(path: str | os.PathLike, # the file to write (atomically)
                     model: torch.nn.Module | dict, # the model, or its state_dict
                     arch: str, # architecture name, checked at load time
                     config: dict | None = None, # the model's configuration, plain values only
+                    kind: str = 'model', # what wrote it: 'train', 'push', 'prune', ... (checked by `load_checkpoint`)
                     **extra, # more entries: optimizer/scheduler state_dicts, epoch, metrics...
                    ) -> Path:
     "Save `model`'s state_dict, its config, the RNG states and `extra` to `path`, atomically."
     sd = model.state_dict() if isinstance(model, torch.nn.Module) else model
-    ck = dict(protonb=CKPT_VERSION, arch=arch, config=dict(config or {}), model=sd, rng=rng_states(), **extra)
+    ck = dict(protonb=CKPT_VERSION, arch=arch, kind=kind, config=dict(config or {}), model=sd, rng=rng_states(), **extra)
     with atomic_write(path) as f: torch.save(ck, f)
     return Path(path)
 
@@ -96,6 +122,7 @@ def load_checkpoint(path: str | os.PathLike, # a file written by `save_checkpoin
                     model: torch.nn.Module | None = None, # if given, load the weights into it (strictly)
                     arch: str | None = None, # if given, the architecture the checkpoint must have
                     restore_rng: bool = False, # also restore the RNG states
+                    kind: str | None = None, # if given, the kind of checkpoint it must be ('train', 'push', ...)
                     map_location: str | torch.device = 'cpu',
                    ) -> dict:
     "Load a protonb checkpoint safely (`weights_only=True`), check its architecture, optionally fill `model`."
@@ -103,15 +130,18 @@ def load_checkpoint(path: str | os.PathLike, # a file written by `save_checkpoin
     if not path.is_file(): raise FileNotFoundError(f"checkpoint {path} does not exist")
     try: ck = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:  # torch raises many kinds here (UnpicklingError, RuntimeError, struct.error, EOFError, ...)
-        raise ValueError(f"{path} is not a protonb checkpoint (it cannot be read as a safe torch file: {str(e).splitlines()[0]})") from None
+        raise ValueError(f"{path} is not a protonb checkpoint (it cannot be read as a safe torch file: {error_line(e)})") from None
     if not isinstance(ck, dict) or 'protonb' not in ck or 'model' not in ck:
         raise ValueError(f"{path} is not a protonb checkpoint (no 'protonb' and 'model' entries)")
     if ck['protonb'] > CKPT_VERSION: raise ValueError(f"{path} has checkpoint format {ck['protonb']}, newer than this protonb ({CKPT_VERSION})")
     if arch is not None and ck['arch'] != arch:
         raise ValueError(f"{path} holds a {ck['arch']!r} model, expected architecture {arch!r}")
+    got = ck.get('kind') or ('train' if 'train_config' in ck else 'model')  # checkpoints of format 1 written before kinds existed
+    if kind is not None and got != kind:
+        raise ValueError(f"{path} is a {got!r} checkpoint, not a {kind!r} one: it was written by another command")
     if model is not None:
         try: model.load_state_dict(ck['model'])
-        except RuntimeError as e: raise ValueError(f"{path}: the weights do not fit this model: {str(e).splitlines()[0]} ...") from None
+        except RuntimeError as e: raise ValueError(f"{path}: the weights do not fit this model: {error_line(e)}") from None
     if restore_rng: set_rng_states(ck['rng'])
     return ck
 
@@ -121,3 +151,72 @@ def cache_dir() -> Path:
     p = Path(os.environ.get('PROTONB_CACHE') or Path.home()/'.cache'/'protonb')
     p.mkdir(parents=True, exist_ok=True)
     return p
+
+# %% ../nbs/00_core.ipynb #0866a794
+def _fail(name, v, what):
+    hint = " (papermill passes unquoted true/false as text: write -p NAME True, or -y 'NAME: true')" if isinstance(v, str) and what == 'True or False' else ''
+    raise ValueError(f"{name} must be {what}, got {v!r}{hint}")
+
+def check_bool(name: str, # the parameter's name, for the message
+               v, # the value
+              ) -> bool:
+    "`v` if it is a bool, else a `ValueError` naming `name`."
+    if not isinstance(v, (bool, np.bool_)): _fail(name, v, 'True or False')
+    return bool(v)
+
+# %% ../nbs/00_core.ipynb #09319376
+def check_int(name: str, # the parameter's name, for the message
+              v, # the value
+              lo: int | None = None, # smallest allowed value
+              hi: int | None = None, # largest allowed value
+             ) -> int:
+    "`v` if it is an integer (not a bool) in [lo, hi], else a `ValueError` naming `name` and the range."
+    ok = isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+    if not ok or (lo is not None and v < lo) or (hi is not None and v > hi):
+        rng = f"in [{lo}, {hi}]" if lo is not None and hi is not None else f">= {lo}" if lo is not None else f"<= {hi}" if hi is not None else ''
+        _fail(name, v, f"an integer {rng}".strip())
+    return int(v)
+
+# %% ../nbs/00_core.ipynb #fdfc272a
+def check_float(name: str, # the parameter's name, for the message
+                v, # the value
+                lo: float | None = None, # smallest allowed value
+                hi: float | None = None, # upper bound
+                hi_open: bool = False, # exclude `hi` itself
+               ) -> float:
+    "`v` as a float if it is a finite real number in [lo, hi] (or [lo, hi)), else a `ValueError` naming `name`."
+    ok = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) and math.isfinite(v)
+    if ok and lo is not None: ok = v >= lo
+    if ok and hi is not None: ok = v < hi if hi_open else v <= hi
+    if not ok: _fail(name, v, f"a finite number in [{lo}, {hi}{')' if hi_open else ']'}")
+    return float(v)
+
+def check_choice(name: str, v, choices) -> object:
+    "`v` if it is one of `choices`, else a `ValueError` listing them."
+    if not any(v == c and type(v) is type(c) for c in choices): _fail(name, v, f"one of {list(choices)}")
+    return v
+
+# %% ../nbs/00_core.ipynb #2ea353b5
+def check_writable(folder: str | os.PathLike, # the folder a run writes to (created if missing)
+                   name: str = 'out_dir', # the parameter's name, for the message
+                  ) -> Path:
+    "Create `folder` if needed and write and remove a file in it; a `ValueError` naming `name` if that fails."
+    p = Path(folder)
+    if p.exists() and not p.is_dir(): raise ValueError(f"{name}: {p} is a file, not a folder")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=p, prefix='.protonb-probe-')
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e: raise ValueError(f"{name}: cannot write in {p}: {e.strerror or error_line(e)}") from None
+    return p
+
+# %% ../nbs/00_core.ipynb #c8153db6
+def check_finite(named, # (name, tensor) pairs, e.g. `model.named_parameters()` or a state_dict's `.items()`
+                 where: str = '', # prefix of the message, e.g. "step 12 (warm)"
+                ):
+    "Raise a `FloatingPointError` naming the first tensor of `named` that has a NaN or infinite entry."
+    for k, t in named:
+        if torch.is_tensor(t) and t.is_floating_point() and not torch.isfinite(t).all():
+            bad = int((~torch.isfinite(t)).sum())
+            raise FloatingPointError(f"{where + ': ' if where else ''}{k} has {bad} non-finite value(s) (NaN or infinity)")

@@ -8,6 +8,7 @@ import torch, torch.nn as nn
 from torch import Tensor
 from .backbones import Backbone, AddOn, backbone as make_backbone
 from .prototypes import Prototypes, l2_distances, log_similarity, min_distances
+from .core import error_line
 from fastcore.basics import patch
 
 SOURCE_COLS = 11  # proto_source: image index, i, j, receptive-field box (4), high-activation box (4)
@@ -121,13 +122,17 @@ def from_config(config: dict, # `ProtoPNet.config` (as stored in a checkpoint)
                 state_dict: dict | None = None, # if given, its prototype count and weights are used
                ) -> ProtoPNet:
     "Rebuild a ProtoPNet from its config (random backbone weights), then load `state_dict` if given."
-    cfg = dict(config); name, bk = cfg.pop('backbone'), cfg.pop('backbone_kwargs', {})
-    m = protopnet(name, pretrained=False, backbone_kwargs=bk, **cfg)
-    if state_dict is not None:
-        idt = state_dict['prototype_layer.identity']
-        if idt.shape[0] != m.n_prototypes:
-            m.set_prototypes(state_dict['prototype_layer.prototypes'], idt, state_dict['last_layer.weight'], state_dict['proto_source'])
-        m.load_state_dict(state_dict)
+    cfg = dict(config)
+    try:
+        name, bk = cfg.pop('backbone'), cfg.pop('backbone_kwargs', {})
+        m = protopnet(name, pretrained=False, backbone_kwargs=bk, **cfg)
+        if state_dict is not None:
+            idt = state_dict['prototype_layer.identity']
+            if idt.shape[0] != m.n_prototypes:
+                m.set_prototypes(state_dict['prototype_layer.prototypes'], idt, state_dict['last_layer.weight'], state_dict['proto_source'])
+            m.load_state_dict(state_dict)
+    except (KeyError, TypeError, RuntimeError) as e:
+        raise ValueError(f"the model config {config} does not describe these weights: {error_line(e)}") from None
     return m
 
 # %% ../nbs/04_protopnet.ipynb #90a56fcf
