@@ -4,18 +4,30 @@
 
 # %% ../nbs/01_data.ipynb #afa05cf1
 from __future__ import annotations
-import os, warnings, xml.etree.ElementTree as ET
+import os, math, json, hashlib, inspect, warnings, xml.etree.ElementTree as ET
 from pathlib import Path
 from collections import Counter
 import numpy as np, torch
 from PIL import Image, ImageFile
+from .core import cache_dir, atomic_write
 from torch.utils.data import Dataset, DataLoader
 from torchvision.transforms import v2 as T
 
 # %% auto #0
 __all__ = ['SPLITS', 'IMG_EXTS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'DatasetError', 'read_image', 'clip_box', 'stratified_split',
-           'ImageDataset', 'CUB200', 'StanfordCars', 'StanfordDogs', 'ImageFolderSplit', 'detect_format', 'get_dataset',
-           'train_transforms', 'eval_transforms', 'denormalize', 'get_loaders', 'show_samples', 'class_counts']
+           'ImageDataset', 'verify_images', 'CUB200', 'StanfordCars', 'StanfordDogs', 'ImageFolderSplit',
+           'detect_format', 'check_dataset_args', 'get_dataset', 'train_transforms', 'eval_transforms', 'denormalize',
+           'get_loaders', 'show_samples', 'class_counts']
+
+# %% ../nbs/01_data.ipynb #b0900685
+def _to_8bit(im: Image.Image) -> Image.Image:
+    "A high-bit-depth single-channel image ('I;16*', 'I', 'F') as 8-bit 'L' with its real contrast."
+    a = np.asarray(im, dtype=np.float64)
+    top = a.max(initial=0)
+    if im.mode == 'F': full = 1. if top <= 1 else 255.  # floats in [0, 1], else already on the 8-bit scale
+    elif im.mode.startswith('I;16') or 255 < top <= 65535: full = 65535.
+    else: full = max(top, 255.)
+    return Image.fromarray((a * (255 / full)).clip(0, 255).round().astype(np.uint8), 'L')
 
 # %% ../nbs/01_data.ipynb #5aaa6665
 class DatasetError(ValueError):
@@ -27,6 +39,7 @@ def read_image(path: str | Path) -> Image.Image:
     try:
         with Image.open(path) as im:
             im.load()
+            if im.mode.startswith('I') or im.mode == 'F': return _to_8bit(im).convert('RGB')
             if im.mode in ('RGBA', 'LA') or (im.mode == 'P' and 'transparency' in im.info):
                 im = im.convert('RGBA'); bg = Image.new('RGB', im.size, (255, 255, 255)); bg.paste(im, mask=im.getchannel('A'))
                 return bg
@@ -68,6 +81,8 @@ class ImageDataset(Dataset):
         self.boxes, self.crop, self.transform = (list(boxes) if boxes is not None else None), crop, transform
         self.where = list(where) if where is not None else [str(f) for f in self.files]
         if crop and self.boxes is None: raise DatasetError("crop=True but this dataset has no bounding boxes")
+        for b, w in zip(self.boxes or [], self.where):
+            if not all(math.isfinite(float(v)) for v in b): raise DatasetError(f"{w}: box {tuple(b)} has a value that is not a finite number")
         missing = [w for f, w in zip(self.files, self.where) if not f.is_file()]
         if missing: raise DatasetError(f"{missing[0]}: the listed image does not exist" + (f" (and {len(missing)-1} more)" if len(missing) > 1 else ''))
         if skip_unreadable: self._drop_unreadable()
@@ -110,6 +125,50 @@ def _ds_drop_unreadable(self: ImageDataset):
 
 ImageDataset.load, ImageDataset.annotation, ImageDataset._drop_unreadable = _ds_load, _ds_annotation, _ds_drop_unreadable
 
+# %% ../nbs/01_data.ipynb #93fb9595
+def _decoded_size(path: Path) -> tuple[int, int]:
+    "Decode `path` (JPEG at reduced scale) and return its stored size; a `DatasetError` naming the file if it cannot be read."
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(path) as im:
+            size = im.size
+            im.draft('RGB', (max(1, size[0] // 8), max(1, size[1] // 8)))
+            im.load()
+            return size
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+        raise DatasetError(f"cannot read image {path}: {e}") from None
+
+# %% ../nbs/01_data.ipynb #c86719c6
+def _files_key(files) -> str:
+    "A key of the files' resolved paths, sizes and modification times."
+    h = hashlib.sha1()
+    for f in files:
+        st = os.stat(f)
+        h.update(json.dumps([str(Path(f).resolve()), st.st_size, st.st_mtime_ns]).encode())
+    return h.hexdigest()
+
+def verify_images(ds, # a dataset with `files` (and `where`); others (the synthetic world) pass unchecked
+                  min_side: int = 32, # warn about images smaller than this on a side
+                  remember: bool = True, # skip a dataset whose files passed before (unchanged)
+                 ) -> int:
+    "Decode every image of `ds` once; a `DatasetError` naming the first unreadable one. Returns the number decoded."
+    files = list(getattr(ds, 'files', None) or [])
+    if not files: return 0
+    stamp = cache_dir()/'verified'/_files_key(files)
+    if remember and stamp.exists(): return 0
+    bad, small = [], []
+    for f in files:
+        try: w, h = _decoded_size(f)
+        except DatasetError as e: bad.append(e)
+        else:
+            if min(w, h) < min_side: small.append(f"{f} ({w}x{h})")
+    if bad: raise DatasetError(f"{bad[0]}" + (f" (and {len(bad) - 1} more unreadable images)" if len(bad) > 1 else '')
+                               + "; --data-arg skip_unreadable=true drops them with a warning")
+    if small: warnings.warn(f"{len(small)} image(s) smaller than {min_side} px on a side will be scaled up many times: " + ', '.join(small[:3]))
+    stamp.parent.mkdir(exist_ok=True)
+    with atomic_write(stamp, 'w') as fh: fh.write(f"{len(files)} images verified\n")
+    return len(files)
+
 # %% ../nbs/01_data.ipynb #8f22b7d1
 SPLITS = ('train', 'val', 'test')
 
@@ -122,6 +181,12 @@ def _select(items: list, labels, split: str, is_train, val_fraction: float, seed
     return [tr[j] for j in (a if split == 'train' else b)]
 
 # %% ../nbs/01_data.ipynb #31b98c47
+def _finite(s: str) -> float:
+    "A box coordinate: a finite number."
+    v = float(s)
+    if not math.isfinite(v): raise ValueError(f"box values must be finite numbers, got {s}")
+    return v
+
 def _read_table(path: Path, types: tuple) -> dict:
     "Parse `<id> <field>...` lines of `path` into {id: (fields, line_no)}; errors name the file and line."
     if not path.is_file(): raise DatasetError(f"{path} is missing")
@@ -131,7 +196,7 @@ def _read_table(path: Path, types: tuple) -> dict:
         parts = line.split(maxsplit=len(types))
         if len(parts) != len(types) + 1: raise DatasetError(f"{path} line {n}: expected {len(types) + 1} fields, got {len(parts)}: {line!r}")
         try: key, vals = int(parts[0]), tuple(t(v) for t, v in zip(types, parts[1:]))
-        except ValueError: raise DatasetError(f"{path} line {n}: cannot parse {line!r}") from None
+        except ValueError as e: raise DatasetError(f"{path} line {n}: cannot parse {line!r} ({e})") from None
         if key in out: raise DatasetError(f"{path} line {n}: id {key} already appears on line {out[key][1]}")
         out[key] = (vals, n)
     if not out: raise DatasetError(f"{path} is empty")
@@ -160,7 +225,7 @@ class CUB200(ImageDataset):
                                         boxes='bounding_boxes.txt', classes='classes.txt').items()}
         images, labels, flags = _read_table(p['images'], (str,)), _read_table(p['labels'], (int,)), _read_table(p['split'], (int,))
         classes = _read_table(p['classes'], (str,))
-        boxes = _read_table(p['boxes'], (float,) * 4) if p['boxes'].is_file() else None
+        boxes = _read_table(p['boxes'], (_finite,) * 4) if p['boxes'].is_file() else None
         for t, q in [(labels, p['labels']), (flags, p['split'])] + ([(boxes, p['boxes'])] if boxes else []): _agree(images, p['images'], t, q)
         for i, ((c,), n) in labels.items():
             if c not in classes: raise DatasetError(f"{p['labels']} line {n}: class id {c} is not in classes.txt")
@@ -288,13 +353,24 @@ def detect_format(root: str | Path) -> str:
     raise DatasetError(f"{root} is not a dataset folder: expected images.txt (CUB layout), devkit/ (Stanford Cars), "
                        "lists/ + Images/ (Stanford Dogs) or train/ + test/ (ImageFolder)")
 
+def check_dataset_args(cls, # the dataset class
+                       kwargs: dict, # the extra arguments for it (`data_kwargs`, `--data-arg`)
+                      ):
+    "A `ValueError` naming the first argument in `kwargs` that `cls` does not take, with the ones it does."
+    common = {'self', 'root', 'split', 'crop', 'transform', 'val_fraction', 'seed'}
+    takes = [k for k in inspect.signature(cls.__init__).parameters if k not in common]
+    if bad := [k for k in kwargs if k not in takes]:
+        raise ValueError(f"data_kwargs / --data-arg: {cls.__name__} takes no argument {bad[0]!r} (it takes: {', '.join(takes)})")
+
 def get_dataset(name: str | Path | None = 'synthetic', # "synthetic" or a dataset folder
                 split: str = 'train', transform=None, crop: bool = False, val_fraction: float = 0.1, seed: int = 0, **kwargs):
     "A dataset by name (`'synthetic'`) or folder; `kwargs` go to the dataset class."
     if name is None or str(name) == 'synthetic':
         from protonb.synthetic import SyntheticParts
+        check_dataset_args(SyntheticParts, kwargs)
         return SyntheticParts(split=split, transform=transform, val_fraction=val_fraction, seed=seed, **kwargs)
     cls = dict(cub=CUB200, cars=StanfordCars, dogs=StanfordDogs, imagefolder=ImageFolderSplit)[detect_format(name)]
+    check_dataset_args(cls, kwargs)
     return cls(name, split=split, crop=crop, transform=transform, val_fraction=val_fraction, seed=seed, **kwargs)
 
 # %% ../nbs/01_data.ipynb #9f68889f
