@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--amp', action='store_true', help='mixed precision')
     t.add_argument('--prune', action='store_true', help='ProtoPNet k-NN pruning after the last push')
     t.add_argument('--max-steps', type=_positive('--max-steps'), help='stop after this many steps (resume later)')
-    t.add_argument('--device'); t.add_argument('--workers', type=int, default=0)
+    t.add_argument('--device'); t.add_argument('--workers', type=_count('--workers'), default=0)
     for name, h in [('evaluate', 'accuracy of a checkpoint on a split'), ('push', 'project prototypes onto training patches'),
                     ('prune', 'ProtoPNet k-NN pruning'), ('explain', "an image's reasoning: top classes and their prototypes")]:
         s = sub.add_parser(name, help=h)
@@ -104,19 +104,29 @@ def load_run(checkpoint, data=None, batch_size: int = 32, device=None):
     from protonb.core import load_checkpoint, get_device
     from protonb.protopnet import from_config
     from protonb.data import get_loaders
-    ck = load_checkpoint(checkpoint, arch='protopnet'); meta = ck.get('meta') or {}
+    from protonb.core import check_finite
+    ck = load_checkpoint(checkpoint, arch='protopnet')
+    meta = ck.get('meta') or {}
     if not meta and data is None: raise ValueError(f"{checkpoint} records no dataset: pass --data")
+    check_finite(ck['model'].items(), f"{checkpoint} cannot be used")
     dev = get_device(device)
-    model = from_config(ck['config'], ck['model']).to(dev).eval()
+    try: model = from_config(ck['config'], ck['model']).to(dev).eval()
+    except ValueError as e: raise ValueError(f"{checkpoint}: {e}") from None
     ls = get_loaders(data or meta['data'], meta.get('image_size', 224), batch_size, meta.get('crop', False), meta.get('val_fraction', 0.1),
-                     meta.get('seed', 0), meta.get('mean', model.backbone.mean), meta.get('std', model.backbone.std), **meta.get('data_kwargs', {}))
+                     meta.get('seed', 0), meta.get('mean', model.backbone.mean), meta.get('std', model.backbone.std),
+                     **(meta.get('data_kwargs', {}) if data is None or str(data) == meta.get('data') else {}))
+    classes = list(ls['test'].dataset.classes)
+    if meta.get('classes') is not None and classes != list(meta['classes']):
+        raise ValueError(f"--data {data}: its classes differ from those {checkpoint} was trained on "
+                         f"({len(classes)} vs {len(meta['classes'])} classes; first: {classes[:1]} vs {list(meta['classes'])[:1]})")
+    if len(classes) != model.n_classes: raise ValueError(f"--data {data}: {len(classes)} classes, but the model has {model.n_classes}")
     return model, ls, ck
 
 # %% ../nbs/15_cli.ipynb #b3995a27
-def _save_like(ck, model, out):
-    "A checkpoint like `ck` with `model`'s new weights (training state dropped: it no longer fits)."
+def _save_like(ck, model, out, kind):
+    "A checkpoint like `ck` with `model`'s new weights, of `kind` (training state dropped: it no longer fits)."
     from protonb.core import save_checkpoint
-    return save_checkpoint(out, model, 'protopnet', model.config, meta=ck.get('meta', {}))
+    return save_checkpoint(out, model, 'protopnet', model.config, kind=kind, meta=ck.get('meta', {}))
 
 def cmd_train(a):
     from protonb.train import train_protopnet
@@ -142,7 +152,7 @@ def cmd_push(a):
                rf_box=lambda i, j: rf_box(info, i, j, patch=tuple(model.prototypes.shape[2:])))
     push_(model.prototypes, res)
     model.proto_source.copy_(torch.cat([res.image_idx[:, None], res.loc, res.box, res.act_box], 1))
-    _save_like(ck, model, a.out); return dict(mean_push_distance=res.distances.mean().item(), out=a.out)
+    _save_like(ck, model, a.out, 'push'); return dict(mean_push_distance=res.distances.mean().item(), out=a.out)
 
 def cmd_prune(a):
     from protonb.prune import prune_mask, prune_parts
@@ -150,7 +160,7 @@ def cmd_prune(a):
     keep, _ = prune_mask(model.forward_features, model.prototypes, model.identity, ls['push'], a.k, a.tau)
     n = model.n_prototypes
     model.set_prototypes(*prune_parts(model.prototypes, model.identity, model.last_layer.weight, keep), model.proto_source[keep])
-    _save_like(ck, model, a.out); return dict(prototypes_before=n, prototypes_after=model.n_prototypes, out=a.out)
+    _save_like(ck, model, a.out, 'prune'); return dict(prototypes_before=n, prototypes_after=model.n_prototypes, out=a.out)
 
 def cmd_explain(a):
     from protonb.explain import explain, plot_explanation
@@ -169,7 +179,9 @@ def run(argv=None) -> dict:
     "Parse `argv`, run the subcommand, print its result as JSON and return it."
     p = build_parser(); a = p.parse_args(argv)
     try: out = COMMANDS[a.command](a)
-    except (ValueError, FileNotFoundError) as e: p.exit(2, f"protonb {a.command}: error: {e}\n")
+    except (ValueError, FloatingPointError, OSError) as e:  # bad input, a diverging run, a file problem: one line, no traceback
+        from protonb.core import error_line
+        p.exit(2, f"protonb {a.command}: error: {error_line(e, 2000)}\n")
     print(json.dumps(out, indent=1, default=str)); return out
 
 def main(argv=None) -> None:

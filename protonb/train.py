@@ -10,18 +10,20 @@ from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F, torch.distributed as dist
 from torch.utils.data import DataLoader, TensorDataset
 from .core import seed_everything, atomic_write, save_checkpoint, load_checkpoint, get_device
+from .core import check_bool, check_int, check_float, check_choice, check_writable, check_finite, error_line
+from .backbones import BACKBONES
 from .protopnet import ProtoPNet, from_config
 from .prototypes import log_similarity, l2_distances, min_distances
 from .losses import protopnet_loss, PROTOPNET_COEFS
 from .push import push, push_
-from .cache import SeededViews, StepBatches, FeatureCache, feature_cache, mix_seed
+from .cache import SeededViews, StepBatches, FeatureCache, feature_cache, mix_seed, weights_fingerprint
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PAPER_EPOCH', 'PRESETS', 'STAGE_PARTS', 'STAGES', 'TrainConfig', 'schedule', 'set_stage', 'make_optimizers',
-           'Trainer', 'evaluate', 'activations', 'init_prototypes_', 'warm_stage', 'joint_stage', 'push_stage',
-           'last_stage', 'prune_stage', 'ddp_setup', 'make_loaders', 'train_protopnet', 'LinearHead',
-           'train_linear_baseline']
+__all__ = ['PAPER_EPOCH', 'PRESETS', 'CONFIG_CHECKS', 'RUN_CHECKS', 'STAGE_PARTS', 'STAGES', 'TrainConfig', 'check_config',
+           'check_train_args', 'schedule', 'set_stage', 'make_optimizers', 'Trainer', 'evaluate', 'activations',
+           'init_prototypes_', 'warm_stage', 'joint_stage', 'push_stage', 'last_stage', 'prune_stage',
+           'first_difference', 'ddp_setup', 'make_loaders', 'train_protopnet', 'LinearHead', 'train_linear_baseline']
 
 # %% ../nbs/07_train.ipynb #7a9ccc1d
 @dataclass
@@ -62,17 +64,69 @@ PRESETS = {
                          lr_step=5 * PAPER_EPOCH, chunk=PAPER_EPOCH),
 }
 
+# %% ../nbs/07_train.ipynb #f1b45c32
+def _at_least(lo): return lambda n, v: check_int(n, v, lo)
+def _rate(n, v): return check_float(n, v, 0)
+def _one_of(*ok): return lambda n, v: check_choice(n, v, ok)
+
+def _select_on(n, v):
+    if v == 'test': raise ValueError("select_on='test': model selection on the test split is not allowed")
+    return check_choice(n, v, ('val', 'train'))
+
+def _coefs(n, v):
+    if not isinstance(v, dict) or set(v) - set(PROTOPNET_COEFS): raise ValueError(f"{n} must be a dict with keys among {list(PROTOPNET_COEFS)}, got {v!r}")
+    for k, c in v.items(): check_float(f"{n}[{k!r}]", c)
+
+# %% ../nbs/07_train.ipynb #73ed81ad
+CONFIG_CHECKS = dict(
+    warm_steps=_at_least(0), joint_steps=_at_least(0), push_every=_at_least(0), last_steps=_at_least(0), views=_at_least(0),
+    cache=check_bool, proto_init=_one_of('patch', 'uniform'), last_views=_one_of('all', 'plain'), joint_bn=_one_of('eval', 'train'),
+    batch_size=_at_least(1), lr_features=_rate, lr_add_on=_rate, lr_prototypes=_rate, lr_last=_rate, weight_decay=_rate,
+    lr_step=_at_least(0), lr_gamma=lambda n, v: check_float(n, v, 0, 1), coefs=_coefs, chunk=_at_least(1),
+    seed=lambda n, v: check_int(n, v, 0, 2**32 - 1), amp=check_bool, select_on=_select_on, prune=check_bool,
+    prune_k=_at_least(1), prune_tau=_at_least(0))
+
+def check_config(cfg: TrainConfig) -> TrainConfig:
+    "`cfg` if every field is of its type and in range (and there is at least one warm-up or joint step), else a `ValueError`."
+    if not isinstance(cfg, TrainConfig): raise ValueError(f"expected a TrainConfig, got {type(cfg).__name__}")
+    for k, check in CONFIG_CHECKS.items(): check(k, getattr(cfg, k))
+    if cfg.warm_steps + cfg.joint_steps == 0: raise ValueError("warm_steps + joint_steps: must be at least 1")
+    return cfg
+
+# %% ../nbs/07_train.ipynb #0326810f
+def _data(n, v):
+    if isinstance(v, os.PathLike): v = str(v)
+    if not isinstance(v, str) or not (v == 'synthetic' or Path(v).is_dir()): raise ValueError(f"{n} must be 'synthetic' or a dataset folder, got {v!r}")
+
+def _file_or_none(n, v):
+    if v is not None and not Path(v).is_file(): raise ValueError(f"{n}: {v} is not a file")
+
+def _dict_or_none(n, v):
+    if v is not None and not isinstance(v, dict): raise ValueError(f"{n} must be a dict or None, got {v!r}")
+
+RUN_CHECKS = dict(
+    data=_data, backbone=lambda n, v: check_choice(n, v, tuple(BACKBONES)), pretrained=check_bool, weights_path=_file_or_none,
+    preset=lambda n, v: check_choice(n, v, tuple(PRESETS)), image_size=lambda n, v: check_int(n, v, 32, 4096), per_class=_at_least(1),
+    proto_dim=_at_least(1), crop=check_bool, val_fraction=lambda n, v: check_float(n, v, 0, 1, hi_open=True), workers=_at_least(0),
+    max_steps=lambda n, v: v is None or check_int(n, v, 1), resume=check_bool, progress=check_bool, test=check_bool,
+    data_kwargs=_dict_or_none, backbone_kwargs=_dict_or_none)
+
+# %% ../nbs/07_train.ipynb #a14b2402
+def check_train_args(**settings) -> None:
+    "Check settings of a training run by name: parameters of `train_protopnet` (`RUN_CHECKS`) and fields of `TrainConfig` (`CONFIG_CHECKS`)."
+    for k, v in settings.items():
+        if k in RUN_CHECKS: RUN_CHECKS[k](k, v)
+        elif k in CONFIG_CHECKS: CONFIG_CHECKS[k](k, v)
+        else: raise ValueError(f"unknown training setting {k!r}")
+
 # %% ../nbs/07_train.ipynb #c878475e
 def _units(stage: str, n: int, chunk: int) -> list[tuple[str, int]]:
     return [(stage, min(chunk, n - k)) for k in range(0, n, chunk)]
 
 def schedule(cfg: TrainConfig) -> list[tuple[str, int]]:
     "The run as units (stage, optimiser steps): 'warm', 'joint', 'push', 'last', optional 'prune'."
-    for k in ('warm_steps', 'joint_steps', 'push_every', 'last_steps', 'views', 'lr_step'):
-        if not isinstance(getattr(cfg, k), int) or getattr(cfg, k) < 0: raise ValueError(f"{k}: must be an integer >= 0, got {getattr(cfg, k)!r}")
-    if cfg.chunk < 1: raise ValueError(f"chunk: must be an integer >= 1, got {cfg.chunk!r}")
+    check_config(cfg)
     total = cfg.warm_steps + cfg.joint_steps
-    if total == 0: raise ValueError("warm_steps + joint_steps: must be at least 1")
     cuts = sorted(set(range(cfg.push_every, total, cfg.push_every) if cfg.push_every else []) | {total})
     units, s = [], 0
     for c in cuts:
@@ -120,13 +174,20 @@ def _means(tot: dict) -> dict:
     return {k: v / n for k, v in tot.items() if k != 'correct'} | dict(acc=tot.get('correct', 0) / n)
 
 # %% ../nbs/07_train.ipynb #18aa01e0
+def _non_finite(tr, stage: str, loss, parts: dict):
+    "Stop with one message naming the stage, its step and the first loss term that is not finite."
+    vals = {k: float(torch.as_tensor(v).detach()) for k, v in parts.items()}
+    bad = [k for k, v in vals.items() if not math.isfinite(v)]
+    raise FloatingPointError(f"{stage} step {tr.counts.get(stage, 0) + 1}: the loss is {float(loss.detach())}"
+                             + (f" (term {bad[0]!r} is {vals[bad[0]]})" if bad else ''))
+
 def _step(tr, forward, x, y, opt) -> tuple:
     "One step of the ProtoPNet objective: `forward(x)` -> (logits, min distances); returns the loss terms and logits."
     m, dev = _unwrap(tr.model), tr.device
     x, y = x.to(dev), y.to(dev)
     with _autocast(dev, tr.cfg.amp): logits, md = forward(x)
     loss, parts = protopnet_loss(logits.float(), md.float(), y, m.identity, m.last_layer.weight, tr.cfg.coefs)
-    if not torch.isfinite(loss): raise FloatingPointError(f"step {tr.counts}: the loss is {loss.item()} ({ {k: float(v) for k, v in parts.items()} })")
+    if not torch.isfinite(loss): _non_finite(tr, next(k for k, o in tr.opts.items() if o is opt), loss, parts)
     opt.zero_grad(set_to_none=True)
     if tr.scaler is not None:
         tr.scaler.scale(loss).backward()
@@ -144,16 +205,16 @@ class Trainer:
                  progress: bool = False, rf_box=None, log=print, meta: dict | None = None,
                  cache_root: str | os.PathLike | None = None, # feature caches go to `cache_root/features` (default: `cache_dir()`)
                  workers: int = 0): # loader workers for the online (joint) steps
-        if cfg.select_on == 'test': raise ValueError("select_on='test': model selection on the test split is not allowed")
         if 'train' not in loaders or 'push' not in loaders: raise ValueError("loaders must hold 'train' and 'push' (see get_loaders)")
-        for k, ok in dict(proto_init=('patch', 'uniform'), last_views=('all', 'plain'), joint_bn=('eval', 'train')).items():
-            if getattr(cfg, k) not in ok: raise ValueError(f"{k}: must be one of {ok}, got {getattr(cfg, k)!r}")
+        check_config(cfg)
         self.device = get_device(device)
         self.model = model.to(self.device)
         self.loaders, self.cfg, self.out, self.progress, self.rf_box, self.log = loaders, cfg, Path(out_dir), progress, rf_box, log
         self.meta = dict(meta or {})  # saved with every checkpoint: how the data was read (dataset, image size, normalisation)
         self.cache_root, self.workers = cache_root, workers
-        self.out.mkdir(parents=True, exist_ok=True)
+        # the rest of what determines the run, compared on resume with the model config, the data (`meta`) and `cfg`
+        self.settings = dict(batch_size=loaders['train'].batch_size, backbone_weights=weights_fingerprint(model.backbone))
+        check_writable(self.out, 'out_dir')
         self.steps, self.step, self.history, self.best, self.push_log = schedule(cfg), 0, [], None, []
         self.counts = dict(warm=0, joint=0, last=0)  # optimiser steps done per stage
         self.rank, self.world = (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
@@ -365,6 +426,7 @@ def last_stage(tr: Trainer, n: int) -> dict:
         logits = F.linear(a, w)
         ce, l1 = F.cross_entropy(logits, y), (w * off).abs().sum()
         loss = cfg.coefs.get('crs_ent', 1.) * ce + cfg.coefs.get('l1', 1e-4) * l1
+        if not torch.isfinite(loss): _non_finite(tr, 'last', loss, dict(crs_ent=ce, l1=l1))
         tr.opts['last'].zero_grad(set_to_none=True)
         loss.backward()
         tr.opts['last'].step()
@@ -391,12 +453,30 @@ def prune_stage(tr: Trainer, n: int = 0) -> dict:
 STAGES = dict(warm=warm_stage, joint=joint_stage, push=push_stage, last=last_stage, prune=prune_stage)
 
 # %% ../nbs/07_train.ipynb #a2240d84
+def _plain(v):
+    "JSON-like view of `v`: tuples as lists, so a setting compares equal however it was written."
+    return json.loads(json.dumps(v, default=str))
+
+def first_difference(saved: dict, # what a checkpoint recorded
+                     here: dict, # what this run has
+                     path: str = '', # prefix of the name, for nested entries
+                    ) -> str | None:
+    "Describe the first entry in which `saved` and `here` differ (e.g. `data.image_size is 96 here, 64 in the checkpoint`); None if equal."
+    saved, here = _plain(saved), _plain(here)
+    for k in list(dict.fromkeys([*saved, *here])):
+        a, b, name = saved.get(k), here.get(k), f"{path}{k}"
+        if isinstance(a, dict) and isinstance(b, dict):
+            if d := first_difference(a, b, name + '.'): return d
+        elif a != b: return f"{name} is {b!r} here, {a!r} in the checkpoint"
+    return None
+
+# %% ../nbs/07_train.ipynb #dbd6b630
 @patch
 def save(self: Trainer, name: str = 'last.pt', step: int | None = None, **extra):
     "Write checkpoint `out_dir/name` atomically (rank 0 only)."
     if self.rank != 0: return
     m = self.m
-    save_checkpoint(self.out/name, m, 'protopnet', m.config, train_config=asdict(self.cfg), step=self.step if step is None else step,
+    save_checkpoint(self.out/name, m, 'protopnet', m.config, kind='train', train_config=asdict(self.cfg), settings=self.settings, step=self.step if step is None else step,
                     counts=dict(self.counts), cache_seconds=self.cache_seconds, history=self.history, best=self.best, push_log=self.push_log, meta=self.meta,
                     optimizers={k: v.state_dict() for k, v in self.opts.items()},
                     scaler=self.scaler.state_dict() if self.scaler is not None else None, **extra)
@@ -406,9 +486,11 @@ def resume(self: Trainer, path: str | os.PathLike | None = None) -> bool:
     "Continue from `path` (default `out_dir/last.pt`) if it exists; True if resumed."
     path = Path(path) if path else self.out/'last.pt'
     if not path.exists(): return False
-    ck = load_checkpoint(path, arch='protopnet', map_location=self.device)
-    if json.dumps(ck.get('train_config')) != json.dumps(asdict(self.cfg)):
-        raise ValueError(f"{path} was written with another training configuration; use a new out_dir or the same settings")
+    ck = load_checkpoint(path, arch='protopnet', kind='train', map_location=self.device)
+    saved = dict(model=ck['config'], data=ck.get('meta'), training=ck['train_config'], run=ck.get('settings'))
+    here = dict(model=self.m.config, data=self.meta, training=asdict(self.cfg), run=self.settings)
+    if diff := first_difference(saved, here):
+        raise ValueError(f"{path} belongs to a run with other settings ({diff}): use another out_dir, or the same settings to resume")
     m, sd = self.m, ck['model']
     if sd['prototype_layer.identity'].shape != m.identity.shape:
         m.set_prototypes(sd['prototype_layer.prototypes'], sd['prototype_layer.identity'], sd['last_layer.weight'], sd['proto_source'])
@@ -432,7 +514,12 @@ def run_step(self: Trainer) -> dict:
     if [id(p) for p in self.m.parameters()] != self._sig: self._build()
     if stage != 'last': self._acts = self._val_acts = None  # prototypes or features change
     if stage in ('warm', 'joint') and self.counts['warm'] + self.counts['joint'] == 0 and self.cfg.proto_init == 'patch': init_prototypes_(self)
-    row |= STAGES[stage](self, n)
+    try:
+        row |= STAGES[stage](self, n)
+        check_finite(self.m.named_parameters(), f"after {stage} steps")
+    except FloatingPointError as e:
+        kept = f"{self.out/'last.pt'} keeps the state after unit {self.step}" if self.step else 'nothing was saved'
+        raise FloatingPointError(f"unit {self.step + 1}/{len(self.steps)}: {e}; {kept} (lower the learning rates?)") from None
     row |= self._evaluate(stage)
     row['seconds'] = round(time.time() - t0 + self._charge, 3)  # with the build time of caches reused from other runs
     self._charge = 0.
@@ -447,22 +534,23 @@ def run_step(self: Trainer) -> dict:
 def _evaluate(self: Trainer, stage: str) -> dict:
     split, m, out = self.cfg.select_on, self.m, {}
     cached = self.cfg.cache and self.counts['joint'] == 0
+    last = self.step + 1 == len(self.steps) or self.steps[self.step + 1][0] != 'last'
+    interpretable = stage in ('last', 'push', 'prune') and last  # a pushed model and its last layer, as it will be used
     if split in self.loaders and stage == 'last':
         if self._val_acts is None:
             c = self.cache(split) if cached else None
             self._val_acts = _cached_acts(m, c, range(c.n), self.device) if cached else activations(self.model, self.loaders[split], self.device)
         a, y = self._val_acts
         with torch.no_grad(): out[f'{split}_acc'] = (F.linear(a.to(self.device), m.last_layer.weight).argmax(1).cpu() == y).float().mean().item()
-    elif split in self.loaders and stage != 'push':
+    elif split in self.loaders and (stage != 'push' or interpretable):
         if cached:
             a, y = _cached_acts(m, self.cache(split), range(self.cache(split).n), self.device)
             with torch.no_grad(): out[f'{split}_acc'] = (F.linear(a.to(self.device), m.last_layer.weight).argmax(1).cpu() == y).float().mean().item()
         else: out[f'{split}_acc'] = evaluate(self.model, self.loaders[split], self.device, self.cfg.amp)
-    interpretable = stage == 'last' and (self.step + 1 == len(self.steps) or self.steps[self.step + 1][0] != 'last')
     out['interpretable'] = interpretable
     if interpretable:
-        score = out.get(f'{split}_acc', 0.)
-        if self.best is None or score > self.best['score']:
+        score = out.get(f'{split}_acc')  # None without a validation split: then the latest is kept
+        if self.best is None or score is None or score > self.best['score']:
             self.best = dict(step=self.step, score=score)
             out['best'] = True
             self.save('best.pt', step=self.step + 1)  # the state after this unit
@@ -529,9 +617,12 @@ def train_protopnet(data='synthetic', # 'synthetic' or a dataset folder
     "Train ProtoPNet end to end; returns a summary with the validation and test accuracy of the selected model."
     from protonb.protopnet import protopnet
     from protonb.receptive_field import receptive_field, rf_box
-    from protonb.data import get_dataset
-    if preset not in PRESETS: raise ValueError(f"preset must be one of {list(PRESETS)}, got {preset!r}")
-    if bad := set(overrides) - set(TrainConfig.__dataclass_fields__): raise ValueError(f"unknown training settings: {sorted(bad)}")
+    from protonb.data import get_dataset, verify_images
+    check_train_args(data=data, backbone=backbone, pretrained=pretrained, weights_path=weights_path, preset=preset, image_size=image_size,
+                     batch_size=batch_size, per_class=per_class, proto_dim=proto_dim, crop=crop, val_fraction=val_fraction, seed=seed,
+                     workers=workers, max_steps=max_steps, resume=resume, progress=progress, data_kwargs=data_kwargs,
+                     backbone_kwargs=backbone_kwargs, test=test, **overrides)
+    check_writable(out_dir, 'out_dir')
     rank, world = ddp_setup()
     t0 = time.time()
     cfg = replace(PRESETS[preset], seed=seed, **overrides)
@@ -541,6 +632,9 @@ def train_protopnet(data='synthetic', # 'synthetic' or a dataset folder
                       proto_dim=proto_dim, backbone_kwargs=backbone_kwargs)
     bb = model.backbone
     ls = make_loaders(data, image_size, batch_size, crop, val_fraction, seed, bb.mean, bb.std, workers, **(data_kwargs or {}))
+    for k in ('push', 'val', 'test'):  # every image the run will read opens, before the first step (remembered per dataset)
+        if k in ls: verify_images(ls[k].dataset)
+    if val_fraction == 0: log("val_fraction=0: no validation split, so no model selection: the last interpretable model is kept")
     info = receptive_field(nn.Sequential(model.backbone, model.add_on), image_size)
     meta = dict(data=str(data) if str(data) == 'synthetic' else str(Path(data).resolve()), image_size=image_size, crop=crop,
                 val_fraction=val_fraction, seed=seed, mean=list(bb.mean), std=list(bb.std), classes=list(ls['train'].dataset.classes),
