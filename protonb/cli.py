@@ -182,6 +182,8 @@ def run(argv=None) -> dict:
     except (ValueError, FloatingPointError, OSError) as e:  # bad input, a diverging run, a file problem: one line, no traceback
         from protonb.core import error_line
         p.exit(2, f"protonb {a.command}: error: {error_line(e, 2000)}\n")
+    except KeyboardInterrupt:  # Ctrl-C: checkpoints are atomic, so the last one is whole
+        p.exit(130, f"protonb {a.command}: interrupted" + ("; run the same command again to resume from its last.pt\n" if a.command == 'train' else "\n"))
     print(json.dumps(out, indent=1, default=str)); return out
 
 def main(argv=None) -> None:

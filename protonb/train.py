@@ -20,9 +20,9 @@ from .cache import SeededViews, StepBatches, FeatureCache, feature_cache, mix_se
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PAPER_EPOCH', 'PRESETS', 'CONFIG_CHECKS', 'RUN_CHECKS', 'STAGE_PARTS', 'STAGES', 'TrainConfig', 'check_config',
-           'check_train_args', 'schedule', 'set_stage', 'make_optimizers', 'Trainer', 'evaluate', 'activations',
-           'init_prototypes_', 'warm_stage', 'joint_stage', 'push_stage', 'last_stage', 'prune_stage',
+__all__ = ['PAPER_EPOCH', 'PRESETS', 'CONFIG_CHECKS', 'RUN_CHECKS', 'STAGE_PARTS', 'STAGES', 'ACTS_KEPT', 'TrainConfig',
+           'check_config', 'check_train_args', 'schedule', 'set_stage', 'make_optimizers', 'Trainer', 'evaluate',
+           'activations', 'init_prototypes_', 'warm_stage', 'joint_stage', 'push_stage', 'last_stage', 'prune_stage',
            'first_difference', 'ddp_setup', 'make_loaders', 'train_protopnet', 'LinearHead', 'train_linear_baseline']
 
 # %% ../nbs/07_train.ipynb #7a9ccc1d
@@ -497,7 +497,8 @@ def resume(self: Trainer, path: str | os.PathLike | None = None) -> bool:
     m.load_state_dict(sd)
     self._build()
     self._caches, self._acts, self._val_acts = {}, None, None
-    for k, v in ck['optimizers'].items(): self.opts[k].load_state_dict(v)
+    for k, v in ck['optimizers'].items():
+        if k in self.opts: self.opts[k].load_state_dict(v)  # a stage may keep a private optimizer out of `opts`
     if self.scaler is not None and ck.get('scaler'): self.scaler.load_state_dict(ck['scaler'])
     self.step, self.counts, self.history, self.best, self.push_log = ck['step'], dict(ck['counts']), ck['history'], ck['best'], ck['push_log']
     self.cache_seconds = dict(ck.get('cache_seconds', {}))
@@ -505,6 +506,8 @@ def resume(self: Trainer, path: str | os.PathLike | None = None) -> bool:
     return True
 
 # %% ../nbs/07_train.ipynb #2047bf51
+ACTS_KEPT = {'last'}  # stages after which the kept activations of the training and validation splits still hold (only h changed)
+
 @patch
 def run_step(self: Trainer) -> dict:
     "Run the next unit of the schedule; returns its metrics row."
@@ -512,7 +515,7 @@ def run_step(self: Trainer) -> dict:
     seed_everything(mix_seed(self.cfg.seed, 11, self.step) % 2**32)
     t0, row = time.time(), dict(step=self.step, stage=stage, steps=n)
     if [id(p) for p in self.m.parameters()] != self._sig: self._build()
-    if stage != 'last': self._acts = self._val_acts = None  # prototypes or features change
+    if stage not in ACTS_KEPT: self._acts = self._val_acts = None  # prototypes or features change
     if stage in ('warm', 'joint') and self.counts['warm'] + self.counts['joint'] == 0 and self.cfg.proto_init == 'patch': init_prototypes_(self)
     try:
         row |= STAGES[stage](self, n)
@@ -536,7 +539,7 @@ def _evaluate(self: Trainer, stage: str) -> dict:
     cached = self.cfg.cache and self.counts['joint'] == 0
     last = self.step + 1 == len(self.steps) or self.steps[self.step + 1][0] != 'last'
     interpretable = stage in ('last', 'push', 'prune') and last  # a pushed model and its last layer, as it will be used
-    if split in self.loaders and stage == 'last':
+    if split in self.loaders and stage in ACTS_KEPT:
         if self._val_acts is None:
             c = self.cache(split) if cached else None
             self._val_acts = _cached_acts(m, c, range(c.n), self.device) if cached else activations(self.model, self.loaders[split], self.device)
@@ -698,9 +701,11 @@ def train_linear_baseline(data='synthetic', out_dir='runs/baseline', backbone: s
     "Linear probe on the feature cache, then fine-tune `backbone` with the head; returns val/test accuracy of the selected state."
     from protonb.backbones import backbone as make_backbone
     from tqdm.auto import tqdm
+    check_train_args(data=data, backbone=backbone, pretrained=pretrained, image_size=image_size, batch_size=batch_size, crop=crop,
+                     val_fraction=val_fraction, seed=seed, views=views, workers=workers, data_kwargs=data_kwargs, backbone_kwargs=backbone_kwargs)
+    if val_fraction == 0: raise ValueError("val_fraction=0: the baseline selects its fine-tuning step on the validation split, so it needs one")
     seed_everything(seed)
-    dev, t0, out = get_device(device), time.time(), Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    dev, t0, out = get_device(device), time.time(), check_writable(out_dir, 'out_dir')
     bb = make_backbone(backbone, pretrained=pretrained and backbone != 'tiny', **(backbone_kwargs or {}))
     ls = make_loaders(data, image_size, batch_size, crop, val_fraction, seed, bb.mean, bb.std, **(data_kwargs or {}))
     model = LinearHead(bb, len(ls['train'].dataset.classes)).to(dev)

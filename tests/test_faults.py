@@ -245,3 +245,25 @@ def test_killed_run_resumes_exactly(cub, tmp_path, workers, mid_write):
     assert r.returncode == 0, r.stderr[-2000:]
     assert not list(b.glob('.*.tmp')), 'a temporary file of the killed writer was left behind'
     _same(a, b)
+
+# ---- row 14: disk full while writing a checkpoint: one line, the previous checkpoint intact ----
+def test_disk_full_one_line_previous_checkpoint_intact(capsys, cub, tmp_path, monkeypatch):
+    import errno
+    save, calls = torch.save, []
+    def full(obj, f, *a, **k):
+        calls.append(1)
+        if len(calls) == 2: raise OSError(errno.ENOSPC, 'No space left on device')
+        return save(obj, f, *a, **k)
+    monkeypatch.setattr(torch, 'save', full)
+    fails(capsys, ['train', '--data', cub, '--out', tmp_path, *TINY], 'No space left on device')
+    assert torch.load(tmp_path/'last.pt', weights_only=True)['step'] == 1 and not list(tmp_path.glob('.*.tmp'))
+
+# ---- Ctrl-C: one line that says how to resume ----
+def test_interrupt_one_line(cub, tmp_path):
+    p = subprocess.Popen([str(BIN/'protonb'), 'train', '--data', str(cub), '--out', str(tmp_path), *TINY, '--warm-steps', '400'],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    t = time.time()
+    while not (tmp_path/'last.pt').exists() and p.poll() is None and time.time() - t < 120: time.sleep(0.02)
+    p.send_signal(signal.SIGINT)
+    err = p.communicate(timeout=60)[1]
+    assert p.returncode == 130 and 'interrupted; run the same command again to resume' in err and 'Traceback' not in err, err
