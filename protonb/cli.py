@@ -53,7 +53,6 @@ def _count(name):
 # %% ../nbs/15_cli.ipynb #11e110a5
 def build_parser() -> argparse.ArgumentParser:
     "The `protonb` argument parser with its five subcommands."
-    from protonb.train import PRESETS
     from protonb.backbones import BACKBONES
     p = argparse.ArgumentParser('protonb', description='Interpretable image classification with prototypical parts (ProtoPNet).')
     sub = p.add_subparsers(dest='command', required=True, metavar='{train,evaluate,push,prune,explain}')
@@ -65,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--backbone', choices=list(BACKBONES), default='efficientnet_lite0')
     t.add_argument('--no-pretrained', action='store_true', help='random backbone weights')
     t.add_argument('--weights', help='local ImageNet weight file (torchvision backbones)')
-    t.add_argument('--preset', choices=list(PRESETS), default='cpu', help='hyper-parameters (see protonb.train.PRESETS)')
+    t.add_argument('--arch', choices=['protopnet', 'deformable'], default='protopnet', help='the method: ProtoPNet or Deformable ProtoPNet')
+    t.add_argument('--model-arg', type=_kv, action='append', default=[], metavar='KEY=VALUE',
+                   help='passed to the model, e.g. proto_size=3 or deformable=false for --arch deformable (repeatable)')
+    t.add_argument('--preset', default='cpu', help="hyper-parameters: a key of protonb.train.PRESETS ('cpu', 'paper', 'deformable-paper')")
     t.add_argument('--warm-steps', type=_count('--warm-steps'), help='warm-up optimiser steps (backbone frozen, on the feature cache)')
     t.add_argument('--joint-steps', type=_count('--joint-steps'), help='joint optimiser steps (backbone too)')
     t.add_argument('--push-every', type=_count('--push-every'), help='push after every this many warm-up + joint steps (0: once, at the end)')
@@ -99,18 +101,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 # %% ../nbs/15_cli.ipynb #d57788c7
-def load_run(checkpoint, data=None, batch_size: int = 32, device=None):
-    "Model, loaders and checkpoint of a training checkpoint (data read as in training unless `data` is given)."
+def load_run(checkpoint, data=None, batch_size: int = 32, device=None, arch: str | None = None):
+    "Model, loaders and checkpoint of a training checkpoint (data read as in training unless `data` is given); `arch`: the one required."
     from protonb.core import load_checkpoint, get_device
-    from protonb.protopnet import from_config
+    from protonb.train import get_method
     from protonb.data import get_loaders
     from protonb.core import check_finite
-    ck = load_checkpoint(checkpoint, arch='protopnet')
+    ck = load_checkpoint(checkpoint, arch=arch)
+    method = get_method(ck['arch'])
     meta = ck.get('meta') or {}
     if not meta and data is None: raise ValueError(f"{checkpoint} records no dataset: pass --data")
     check_finite(ck['model'].items(), f"{checkpoint} cannot be used")
     dev = get_device(device)
-    try: model = from_config(ck['config'], ck['model']).to(dev).eval()
+    try: model = method.from_config(ck['config'], ck['model']).to(dev).eval()
     except ValueError as e: raise ValueError(f"{checkpoint}: {e}") from None
     ls = get_loaders(data or meta['data'], meta.get('image_size', 224), batch_size, meta.get('crop', False), meta.get('val_fraction', 0.1),
                      meta.get('seed', 0), meta.get('mean', model.backbone.mean), meta.get('std', model.backbone.std),
@@ -134,7 +137,8 @@ def cmd_train(a):
               cache=False if a.no_cache else None, amp=a.amp or None, prune=a.prune or None)
     ov = {k: v for k, v in ov.items() if v is not None}
     s = train_protopnet(a.data, a.out, a.backbone, not a.no_pretrained, a.weights, a.preset, a.image_size, a.batch_size, a.per_class,
-                        a.proto_dim, a.crop, a.val_fraction, a.seed, a.device, a.workers, a.max_steps, data_kwargs=dict(a.data_arg), **ov)
+                        a.proto_dim, a.crop, a.val_fraction, a.seed, a.device, a.workers, a.max_steps, data_kwargs=dict(a.data_arg),
+                        arch=a.arch, model_kwargs=dict(a.model_arg), **ov)
     return s
 
 def cmd_evaluate(a):
@@ -145,7 +149,7 @@ def cmd_evaluate(a):
 
 def cmd_push(a):
     from protonb.push import push, push_
-    model, ls, ck = load_run(a.checkpoint, a.data, a.batch_size, a.device)
+    model, ls, ck = load_run(a.checkpoint, a.data, a.batch_size, a.device, arch='protopnet')
     from protonb.receptive_field import receptive_field, rf_box
     info = receptive_field(torch.nn.Sequential(model.backbone, model.add_on), ck.get('meta', {}).get('image_size', 224))
     res = push(model.forward_features, model.prototypes, model.identity, ls['push'], eps=model.eps,
@@ -156,7 +160,7 @@ def cmd_push(a):
 
 def cmd_prune(a):
     from protonb.prune import prune_mask, prune_parts
-    model, ls, ck = load_run(a.checkpoint, a.data, a.batch_size, a.device)
+    model, ls, ck = load_run(a.checkpoint, a.data, a.batch_size, a.device, arch='protopnet')
     keep, _ = prune_mask(model.forward_features, model.prototypes, model.identity, ls['push'], a.k, a.tau)
     n = model.n_prototypes
     model.set_prototypes(*prune_parts(model.prototypes, model.identity, model.last_layer.weight, keep), model.proto_source[keep])
@@ -165,7 +169,7 @@ def cmd_prune(a):
 def cmd_explain(a):
     from protonb.explain import explain, plot_explanation
     from protonb.core import atomic_write
-    model, ls, _ = load_run(a.checkpoint, a.data, a.batch_size, a.device)
+    model, ls, _ = load_run(a.checkpoint, a.data, a.batch_size, a.device, arch='protopnet')
     ds = ls[a.split].dataset
     if not 0 <= a.index < len(ds): raise ValueError(f"--index {a.index}: the {a.split} split has {len(ds)} images")
     x, y = ds[a.index]; e = explain(model, x, top_classes=a.top_classes)

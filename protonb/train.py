@@ -4,7 +4,8 @@
 
 # %% ../nbs/07_train.ipynb #12c091c4
 from __future__ import annotations
-import copy, csv, json, math, os, time, contextlib
+import copy, csv, json, math, os, time, contextlib, importlib
+from typing import Callable
 from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F, torch.distributed as dist
@@ -20,17 +21,20 @@ from .cache import SeededViews, StepBatches, FeatureCache, feature_cache, mix_se
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PAPER_EPOCH', 'PRESETS', 'CONFIG_CHECKS', 'RUN_CHECKS', 'STAGE_PARTS', 'STAGES', 'ACTS_KEPT', 'TrainConfig',
-           'check_config', 'check_train_args', 'schedule', 'set_stage', 'make_optimizers', 'Trainer', 'evaluate',
-           'activations', 'init_prototypes_', 'warm_stage', 'joint_stage', 'push_stage', 'last_stage', 'prune_stage',
-           'first_difference', 'ddp_setup', 'make_loaders', 'train_protopnet', 'LinearHead', 'train_linear_baseline']
+__all__ = ['PAPER_EPOCH', 'PRESETS', 'METHODS', 'METHOD_MODULES', 'CONFIG_CHECKS', 'RUN_CHECKS', 'STAGE_PARTS', 'LR_FIELDS',
+           'DECAYED', 'STAGES', 'ACTS_KEPT', 'TrainConfig', 'Method', 'get_method', 'method_of', 'check_config',
+           'check_train_args', 'schedule', 'set_stage', 'make_optimizers', 'Trainer', 'evaluate', 'activations',
+           'init_prototypes_', 'warm_stage', 'joint_stage', 'warm2_stage', 'push_stage', 'protopnet_push', 'last_stage',
+           'prune_stage', 'first_difference', 'ddp_setup', 'make_loaders', 'train_protopnet', 'LinearHead',
+           'train_linear_baseline']
 
 # %% ../nbs/07_train.ipynb #7a9ccc1d
 @dataclass
 class TrainConfig:
     "Every setting of a ProtoPNet training run; durations in optimiser steps."
     warm_steps: int = 1000            # warm-up: add-on layers and prototypes, backbone frozen
-    joint_steps: int = 0              # joint: backbone, add-on layers and prototypes (online augmentation)
+    warm2_steps: int = 0              # second warm-up (Deformable ProtoPNet): the backbone joins, the offsets stay frozen (online)
+    joint_steps: int = 0              # joint: backbone, add-on layers and prototypes (and offsets) (online augmentation)
     push_every: int = 0               # push after every this many warm-up + joint steps (0: once, at the end of them)
     last_steps: int = 500             # last-layer steps after each push
     views: int = 4                    # augmented views K in the feature cache (with the plain view: K + 1 per image)
@@ -43,10 +47,12 @@ class TrainConfig:
     lr_add_on: float = 3e-3           # warm-up and joint: add-on layers
     lr_prototypes: float = 3e-3       # warm-up and joint: prototypes
     lr_last: float = 1e-3             # last layer
+    lr_offsets: float = 5e-4          # joint: the offset branch (Deformable ProtoPNet)
+    margin: float = 0.1               # subtractive angular margin phi of the cross-entropy (Deformable ProtoPNet; 0: none)
     weight_decay: float = 1e-3        # on backbone and add-on layers
     lr_step: int = 0                  # joint: decay the learning rates every `lr_step` joint steps (0: never) ...
     lr_gamma: float = 0.1             # ... by this factor
-    coefs: dict = field(default_factory=lambda: dict(PROTOPNET_COEFS))  # loss coefficients
+    coefs: dict | None = None         # loss coefficients; None: the method's own (`Method.coefs`)
     chunk: int = 100                  # steps between checkpoints (and validation scores)
     seed: int = 0                     # every random draw of the run derives from it
     amp: bool = False                 # mixed precision (bfloat16 on CPU, float16 on CUDA)
@@ -64,6 +70,36 @@ PRESETS = {
                          lr_step=5 * PAPER_EPOCH, chunk=PAPER_EPOCH),
 }
 
+# %% ../nbs/07_train.ipynb #6d16609a
+@dataclass
+class Method:
+    "What the trainer needs to know of one model family."
+    arch: str                    # the name in checkpoints, e.g. 'protopnet'
+    build: Callable              # (backbone, n_classes, pretrained=, weights_path=, per_class=, proto_dim=, backbone_kwargs=, **kw) -> model
+    from_config: Callable        # (config, state_dict) -> model
+    loss: Callable               # (model, logits, second output, labels, cfg) -> (loss, terms): the warm-up and joint objective
+    scores: Callable             # (model, second output) -> (B, P): what the last layer reads
+    stage_parts: dict            # stage -> the parameter groups it trains
+    push: Callable               # (trainer) -> metrics: project the prototypes and record their sources
+    init: Callable | None = None # (trainer) -> None: prototypes on random own-class patches (proto_init='patch'); None: not offered
+    coefs: dict = field(default_factory=dict)     # default loss coefficients
+    defaults: dict = field(default_factory=dict)  # `TrainConfig` fields this method changes from the preset (the user's overrides win)
+
+METHODS: dict[str, Method] = {}
+METHOD_MODULES = dict(deformable='protonb.deformable_model')  # registered when imported
+
+# %% ../nbs/07_train.ipynb #9155f1a5
+def get_method(arch: str, # 'protopnet', 'deformable', ...
+              ) -> Method:
+    "The registered `Method` called `arch` (importing the module that registers it if needed)."
+    if arch not in METHODS and arch in METHOD_MODULES: importlib.import_module(METHOD_MODULES[arch])
+    if arch not in METHODS: raise ValueError(f"arch must be one of {sorted(set(METHODS) | set(METHOD_MODULES))}, got {arch!r}")
+    return METHODS[arch]
+
+def method_of(model: nn.Module) -> Method:
+    "The `Method` of `model` (unwrapped from DDP), by its `arch` attribute; ProtoPNet has none and is 'protopnet'."
+    return get_method(getattr(_unwrap(model), 'arch', 'protopnet'))
+
 # %% ../nbs/07_train.ipynb #f1b45c32
 def _at_least(lo): return lambda n, v: check_int(n, v, lo)
 def _rate(n, v): return check_float(n, v, 0)
@@ -74,14 +110,16 @@ def _select_on(n, v):
     return check_choice(n, v, ('val', 'train'))
 
 def _coefs(n, v):
-    if not isinstance(v, dict) or set(v) - set(PROTOPNET_COEFS): raise ValueError(f"{n} must be a dict with keys among {list(PROTOPNET_COEFS)}, got {v!r}")
+    if v is None: return
+    known = set(PROTOPNET_COEFS) | {k for m in METHODS.values() for k in m.coefs}
+    if not isinstance(v, dict) or set(v) - known: raise ValueError(f"{n} must be a dict with keys among {sorted(known)}, got {v!r}")
     for k, c in v.items(): check_float(f"{n}[{k!r}]", c)
 
 # %% ../nbs/07_train.ipynb #73ed81ad
 CONFIG_CHECKS = dict(
-    warm_steps=_at_least(0), joint_steps=_at_least(0), push_every=_at_least(0), last_steps=_at_least(0), views=_at_least(0),
+    warm_steps=_at_least(0), warm2_steps=_at_least(0), joint_steps=_at_least(0), push_every=_at_least(0), last_steps=_at_least(0), views=_at_least(0),
     cache=check_bool, proto_init=_one_of('patch', 'uniform'), last_views=_one_of('all', 'plain'), joint_bn=_one_of('eval', 'train'),
-    batch_size=_at_least(1), lr_features=_rate, lr_add_on=_rate, lr_prototypes=_rate, lr_last=_rate, weight_decay=_rate,
+    batch_size=_at_least(1), lr_features=_rate, lr_add_on=_rate, lr_prototypes=_rate, lr_last=_rate, lr_offsets=_rate, margin=lambda n, v: check_float(n, v, 0, math.pi / 2), weight_decay=_rate,
     lr_step=_at_least(0), lr_gamma=lambda n, v: check_float(n, v, 0, 1), coefs=_coefs, chunk=_at_least(1),
     seed=lambda n, v: check_int(n, v, 0, 2**32 - 1), amp=check_bool, select_on=_select_on, prune=check_bool,
     prune_k=_at_least(1), prune_tau=_at_least(0))
@@ -90,7 +128,7 @@ def check_config(cfg: TrainConfig) -> TrainConfig:
     "`cfg` if every field is of its type and in range (and there is at least one warm-up or joint step), else a `ValueError`."
     if not isinstance(cfg, TrainConfig): raise ValueError(f"expected a TrainConfig, got {type(cfg).__name__}")
     for k, check in CONFIG_CHECKS.items(): check(k, getattr(cfg, k))
-    if cfg.warm_steps + cfg.joint_steps == 0: raise ValueError("warm_steps + joint_steps: must be at least 1")
+    if cfg.warm_steps + cfg.warm2_steps + cfg.joint_steps == 0: raise ValueError("warm_steps + warm2_steps + joint_steps: must be at least 1")
     return cfg
 
 # %% ../nbs/07_train.ipynb #0326810f
@@ -109,7 +147,7 @@ RUN_CHECKS = dict(
     preset=lambda n, v: check_choice(n, v, tuple(PRESETS)), image_size=lambda n, v: check_int(n, v, 32, 4096), per_class=_at_least(1),
     proto_dim=_at_least(1), crop=check_bool, val_fraction=lambda n, v: check_float(n, v, 0, 1, hi_open=True), workers=_at_least(0),
     max_steps=lambda n, v: v is None or check_int(n, v, 1), resume=check_bool, progress=check_bool, test=check_bool,
-    data_kwargs=_dict_or_none, backbone_kwargs=_dict_or_none)
+    data_kwargs=_dict_or_none, backbone_kwargs=_dict_or_none, model_kwargs=_dict_or_none, arch=lambda n, v: get_method(v))
 
 # %% ../nbs/07_train.ipynb #a14b2402
 def check_train_args(**settings) -> None:
@@ -124,36 +162,41 @@ def _units(stage: str, n: int, chunk: int) -> list[tuple[str, int]]:
     return [(stage, min(chunk, n - k)) for k in range(0, n, chunk)]
 
 def schedule(cfg: TrainConfig) -> list[tuple[str, int]]:
-    "The run as units (stage, optimiser steps): 'warm', 'joint', 'push', 'last', optional 'prune'."
+    "The run as units (stage, optimiser steps): 'warm', 'warm2', 'joint', 'push', 'last', optional 'prune'."
     check_config(cfg)
-    total = cfg.warm_steps + cfg.joint_steps
+    phases = [('warm', cfg.warm_steps), ('warm2', cfg.warm2_steps), ('joint', cfg.joint_steps)]
+    total = sum(k for _, k in phases)
     cuts = sorted(set(range(cfg.push_every, total, cfg.push_every) if cfg.push_every else []) | {total})
     units, s = [], 0
     for c in cuts:
-        for stage, lo, hi in (('warm', s, min(c, cfg.warm_steps)), ('joint', max(s, cfg.warm_steps), c)):
+        start = 0
+        for stage, k in phases:  # the part of each phase that falls between the pushes s and c
+            lo, hi = max(s, start), min(c, start + k)
             if hi > lo: units += _units(stage, hi - lo, cfg.chunk)
+            start += k
         units += [('push', 0)] + _units('last', cfg.last_steps, cfg.chunk)
         s = c
     if cfg.prune: units += [('prune', 0)] + _units('last', cfg.last_steps, cfg.chunk)
     return units
 
 # %% ../nbs/07_train.ipynb #4efe7d5c
-STAGE_PARTS = dict(warm=('add_on', 'prototypes'), joint=('features', 'add_on', 'prototypes'), last=('last_layer',))
+STAGE_PARTS = dict(warm=('add_on', 'prototypes'), joint=('features', 'add_on', 'prototypes'), last=('last_layer',))  # ProtoPNet's
+LR_FIELDS = dict(features='lr_features', add_on='lr_add_on', prototypes='lr_prototypes', offsets='lr_offsets', last_layer='lr_last')
+DECAYED = ('features', 'add_on')  # the groups with weight decay
 
-def set_stage(model: ProtoPNet, stage: str):
-    "Freeze every parameter except those the stage trains."
+def set_stage(model: nn.Module, stage: str):
+    "Freeze every parameter except those the stage trains (its method's `stage_parts`)."
+    parts = method_of(model).stage_parts[stage]
     for part, ps in model.param_groups().items():
-        for p in ps: p.requires_grad_(part in STAGE_PARTS[stage])
+        for p in ps: p.requires_grad_(part in parts)
 
-def make_optimizers(model: ProtoPNet, cfg: TrainConfig) -> dict:
-    "Adam optimizers of the three stages (with the joint step decay), on the model's current parameters."
-    g, wd = model.param_groups(), cfg.weight_decay
-    warm = torch.optim.Adam([dict(params=g['add_on'], lr=cfg.lr_add_on, weight_decay=wd), dict(params=g['prototypes'], lr=cfg.lr_prototypes)])
-    joint = torch.optim.Adam([dict(params=g['features'], lr=cfg.lr_features, weight_decay=wd),
-                              dict(params=g['add_on'], lr=cfg.lr_add_on, weight_decay=wd), dict(params=g['prototypes'], lr=cfg.lr_prototypes)])
-    last = torch.optim.Adam(g['last_layer'], lr=cfg.lr_last)
-    sched = torch.optim.lr_scheduler.StepLR(joint, cfg.lr_step or 2**62, cfg.lr_gamma)
-    return dict(warm=warm, joint=joint, last=last, joint_sched=sched)
+def make_optimizers(model: nn.Module, cfg: TrainConfig) -> dict:
+    "One Adam per stage over the groups it trains (weight decay on backbone and add-on), and the joint step decay."
+    g = model.param_groups()
+    def group(k): return dict(params=g[k], lr=getattr(cfg, LR_FIELDS[k])) | (dict(weight_decay=cfg.weight_decay) if k in DECAYED else {})
+    opts = {s: torch.optim.Adam([group(k) for k in ks if g.get(k)]) for s, ks in method_of(model).stage_parts.items()}
+    opts['joint_sched'] = torch.optim.lr_scheduler.StepLR(opts['joint'], cfg.lr_step or 2**62, cfg.lr_gamma)
+    return opts
 
 # %% ../nbs/07_train.ipynb #04b94533
 def _unwrap(model): return model.module if hasattr(model, 'module') else model
@@ -182,11 +225,11 @@ def _non_finite(tr, stage: str, loss, parts: dict):
                              + (f" (term {bad[0]!r} is {vals[bad[0]]})" if bad else ''))
 
 def _step(tr, forward, x, y, opt) -> tuple:
-    "One step of the ProtoPNet objective: `forward(x)` -> (logits, min distances); returns the loss terms and logits."
+    "One step of the method's objective: `forward(x)` -> (logits, second output); returns the loss terms and logits."
     m, dev = _unwrap(tr.model), tr.device
     x, y = x.to(dev), y.to(dev)
     with _autocast(dev, tr.cfg.amp): logits, md = forward(x)
-    loss, parts = protopnet_loss(logits.float(), md.float(), y, m.identity, m.last_layer.weight, tr.cfg.coefs)
+    loss, parts = tr.method.loss(m, logits.float(), md.float(), y, tr.cfg)
     if not torch.isfinite(loss): _non_finite(tr, next(k for k, o in tr.opts.items() if o is opt), loss, parts)
     opt.zero_grad(set_to_none=True)
     if tr.scaler is not None:
@@ -207,6 +250,10 @@ class Trainer:
                  workers: int = 0): # loader workers for the online (joint) steps
         if 'train' not in loaders or 'push' not in loaders: raise ValueError("loaders must hold 'train' and 'push' (see get_loaders)")
         check_config(cfg)
+        self.method = method_of(model)
+        if cfg.proto_init == 'patch' and self.method.init is None: raise ValueError(f"proto_init='patch' is not offered for {self.method.arch}: use 'uniform'")
+        if bad := [s for s in ('warm2',) if getattr(cfg, f'{s}_steps') and s not in self.method.stage_parts]:
+            raise ValueError(f"{bad[0]}_steps: {self.method.arch} has no {bad[0]!r} stage")
         self.device = get_device(device)
         self.model = model.to(self.device)
         self.loaders, self.cfg, self.out, self.progress, self.rf_box, self.log = loaders, cfg, Path(out_dir), progress, rf_box, log
@@ -216,7 +263,7 @@ class Trainer:
         self.settings = dict(batch_size=loaders['train'].batch_size, backbone_weights=weights_fingerprint(model.backbone))
         check_writable(self.out, 'out_dir')
         self.steps, self.step, self.history, self.best, self.push_log = schedule(cfg), 0, [], None, []
-        self.counts = dict(warm=0, joint=0, last=0)  # optimiser steps done per stage
+        self.counts = dict(warm=0, warm2=0, joint=0, last=0)  # optimiser steps done per stage
         self.rank, self.world = (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
         if self.rank == 0:  # a writer killed mid-write (SIGKILL cannot be caught) leaves its temporary file, never a half checkpoint
             for f in self.out.glob('.*.tmp'): f.unlink(missing_ok=True)
@@ -226,6 +273,11 @@ class Trainer:
 
     @property
     def m(self) -> ProtoPNet: return _unwrap(self.model)
+
+    @property
+    def backbone_steps(self) -> int:
+        "Optimiser steps that changed the backbone so far (0: it is as the feature cache has it)."
+        return self.counts['joint'] + self.counts.get('warm2', 0)
 
     def _build(self):
         "(Re)build optimizers, scheduler and scaler on the current parameters."
@@ -249,9 +301,9 @@ def views(self: Trainer, split: str = 'train') -> SeededViews:
 @patch
 def cache(self: Trainer, split: str = 'train') -> FeatureCache:
     "The feature cache of `split` for the backbone as it is now (built on first use)."
-    k = (split, self.counts['joint'])
+    k = (split, self.backbone_steps)
     if k not in self._caches:
-        k_views = self.cfg.views if split == 'train' and (self.counts['joint'] == 0 or self.cfg.last_views == 'all') else 0
+        k_views = self.cfg.views if split == 'train' and (self.backbone_steps == 0 or self.cfg.last_views == 'all') else 0
         build = lambda: feature_cache(self.m.backbone, self.views(split), k_views, dict(self.meta, split=split), self.cache_root,
                                       progress=self.progress and self.rank == 0, device=self.device, workers=self.workers)
         if self.world == 1: c = build()
@@ -262,7 +314,7 @@ def cache(self: Trainer, split: str = 'train') -> FeatureCache:
         if str(c.path) not in self.cache_seconds:  # a cache another run built is charged at its build time, once per run
             self.cache_seconds[str(c.path)] = c.seconds
             if not c.built: self._charge += c.seconds
-        self._caches = {kk: v for kk, v in self._caches.items() if kk[1] == self.counts['joint']} | {k: c}
+        self._caches = {kk: v for kk, v in self._caches.items() if kk[1] == self.backbone_steps} | {k: c}
     return self._caches[k]
 
 # %% ../nbs/07_train.ipynb #1ab6e921
@@ -280,13 +332,13 @@ def _cached_loader(cache: FeatureCache, view: int = 0, batch_size: int = 64) -> 
 
 @torch.no_grad()
 def _cached_acts(m: ProtoPNet, cache: FeatureCache, rows, device, batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
-    "g(Z_x, p) (len(rows), P) and labels of cache rows `rows`."
+    "The last layer's inputs (ProtoPNet: g(Z_x, p)), shape (len(rows), P), and labels of cache rows `rows`."
     was, out, ys = m.training, [], []
     m.eval()
     rows = torch.as_tensor(list(rows))
     for r in rows.split(batch_size):
         f, y = cache.batch(r)
-        out.append(log_similarity(m.forward_head(f.to(device))[1], m.eps).float().cpu())
+        out.append(method_of(m).scores(m, m.forward_head(f.to(device))[1]).float().cpu())
         ys.append(y)
     m.train(was)
     return torch.cat(out), torch.cat(ys)
@@ -306,13 +358,13 @@ def evaluate(model, loader, device=None, amp: bool = False) -> float:
 
 @torch.no_grad()
 def activations(model, loader, device=None) -> tuple[torch.Tensor, torch.Tensor]:
-    "g(Z_x, p) of every image of `loader`, shape (N, P), and the labels."
+    "The last layer's inputs (ProtoPNet: g(Z_x, p)) for every image of `loader`, shape (N, P), and the labels."
     m = _unwrap(model)
     device = device or m.prototypes.device
     m.eval()
     gs, ys = [], []
     for x, y in loader:
-        gs.append(log_similarity(m(x.to(device))[1], m.eps).float().cpu())
+        gs.append(method_of(m).scores(m, m(x.to(device))[1]).float().cpu())
         ys.append(y)
     return torch.cat(gs), torch.cat(ys)
 
@@ -356,7 +408,8 @@ def _online_steps(tr: Trainer, stage: str, n: int) -> dict:
     cfg, m, s0 = tr.cfg, tr.m, tr.counts[stage]
     views = tr.views('train')
     bs = tr.loaders['train'].batch_size or 32
-    sampler = StepBatches(len(views), bs, mix_seed(cfg.seed, int(stage == 'joint')), s0, s0 + n, tr.rank, tr.world, view_offset=cfg.views + 1)
+    salt = dict(warm=0, joint=1, warm2=4)[stage]
+    sampler = StepBatches(len(views), bs, mix_seed(cfg.seed, salt), s0, s0 + n, tr.rank, tr.world, view_offset=cfg.views + 1)
     loader = DataLoader(views, batch_sampler=sampler, num_workers=tr.workers)
     tr.model.train()
     if stage == 'warm' or cfg.joint_bn == 'eval': _bn_eval(m.backbone)
@@ -383,18 +436,27 @@ def warm_stage(tr: Trainer, n: int) -> dict:
     return _means(tot)
 
 def joint_stage(tr: Trainer, n: int) -> dict:
-    "n joint steps: backbone, add-on layers and prototypes learn the ProtoPNet objective on augmented images."
+    "n joint steps: backbone, add-on layers and prototypes (and offsets) learn the objective on augmented images."
     set_stage(tr.m, 'joint')
     return _online_steps(tr, 'joint', n)
+
+def warm2_stage(tr: Trainer, n: int) -> dict:
+    "n steps of the second warm-up (Deformable ProtoPNet): as joint, but the offset branch stays frozen."
+    set_stage(tr.m, 'warm2')
+    return _online_steps(tr, 'warm2', n)
 
 # %% ../nbs/07_train.ipynb #57a57a3a
 def _image_hw(tr: Trainer) -> tuple:
     return tuple(tr.views('train')[0][0].shape[-2:])
 
 def push_stage(tr: Trainer, n: int = 0) -> dict:
-    "Project every prototype onto its nearest own-class training patch and record where it comes from."
+    "Project every prototype onto the training images of its class, by its method's push."
+    return tr.method.push(tr)
+
+def protopnet_push(tr: Trainer) -> dict:
+    "ProtoPNet's push: every prototype onto its nearest own-class training patch, with where it comes from."
     m, cfg = tr.m, tr.cfg
-    if cfg.cache and tr.counts['joint'] == 0:
+    if cfg.cache and tr.backbone_steps == 0:
         res = push(m.add_on, m.prototypes, m.identity, _cached_loader(tr.cache('train')), rf_box=tr.rf_box, device=tr.device,
                    recompute=(m.forward_features, tr.loaders['push'].dataset), eps=m.eps, image_size=_image_hw(tr))
     else:
@@ -425,7 +487,8 @@ def last_stage(tr: Trainer, n: int) -> dict:
         a, y = acts[idx].to(tr.device), labels[idx].to(tr.device)
         logits = F.linear(a, w)
         ce, l1 = F.cross_entropy(logits, y), (w * off).abs().sum()
-        loss = cfg.coefs.get('crs_ent', 1.) * ce + cfg.coefs.get('l1', 1e-4) * l1
+        coefs = cfg.coefs or tr.method.coefs
+        loss = coefs.get('crs_ent', 1.) * ce + coefs.get('l1', 1e-4) * l1
         if not torch.isfinite(loss): _non_finite(tr, 'last', loss, dict(crs_ent=ce, l1=l1))
         tr.opts['last'].zero_grad(set_to_none=True)
         loss.backward()
@@ -439,8 +502,9 @@ def prune_stage(tr: Trainer, n: int = 0) -> dict:
     "ProtoPNet's k-NN pruning of the prototypes (k = prune_k, threshold prune_tau)."
     from protonb.prune import prune_mask, prune_parts
     if tr.world > 1: raise NotImplementedError("ProtoPNet pruning runs in a single process: prune the saved model with `protonb prune`")
+    if tr.method.arch != 'protopnet': raise ValueError(f"prune: ProtoPNet's k-NN pruning is not defined for {tr.method.arch}")
     m, cfg = tr.m, tr.cfg
-    if cfg.cache and tr.counts['joint'] == 0: f, ld = m.add_on, _cached_loader(tr.cache('train'))
+    if cfg.cache and tr.backbone_steps == 0: f, ld = m.add_on, _cached_loader(tr.cache('train'))
     else: f, ld = m.forward_features, tr.loaders['push']
     keep, _ = prune_mask(f, m.prototypes, m.identity, ld, cfg.prune_k, cfg.prune_tau, device=tr.device)
     if keep.any():
@@ -450,7 +514,16 @@ def prune_stage(tr: Trainer, n: int = 0) -> dict:
     return dict(n_prototypes=m.n_prototypes)
 
 # %% ../nbs/07_train.ipynb #77170fab
-STAGES = dict(warm=warm_stage, joint=joint_stage, push=push_stage, last=last_stage, prune=prune_stage)
+STAGES = dict(warm=warm_stage, warm2=warm2_stage, joint=joint_stage, push=push_stage, last=last_stage, prune=prune_stage)
+
+def _protopnet_loss(m, logits, md, y, cfg): return protopnet_loss(logits, md, y, m.identity, m.last_layer.weight, cfg.coefs or PROTOPNET_COEFS)
+
+def _protopnet_build(backbone, n_classes, **kw):
+    from protonb.protopnet import protopnet
+    return protopnet(backbone, n_classes, **kw)
+
+METHODS['protopnet'] = Method('protopnet', _protopnet_build, from_config, _protopnet_loss, lambda m, md: log_similarity(md, m.eps),
+                              STAGE_PARTS, protopnet_push, init_prototypes_, dict(PROTOPNET_COEFS))
 
 # %% ../nbs/07_train.ipynb #a2240d84
 def _plain(v):
@@ -476,7 +549,7 @@ def save(self: Trainer, name: str = 'last.pt', step: int | None = None, **extra)
     "Write checkpoint `out_dir/name` atomically (rank 0 only)."
     if self.rank != 0: return
     m = self.m
-    save_checkpoint(self.out/name, m, 'protopnet', m.config, kind='train', train_config=asdict(self.cfg), settings=self.settings, step=self.step if step is None else step,
+    save_checkpoint(self.out/name, m, self.method.arch, m.config, kind='train', train_config=asdict(self.cfg), settings=self.settings, step=self.step if step is None else step,
                     counts=dict(self.counts), cache_seconds=self.cache_seconds, history=self.history, best=self.best, push_log=self.push_log, meta=self.meta,
                     optimizers={k: v.state_dict() for k, v in self.opts.items()},
                     scaler=self.scaler.state_dict() if self.scaler is not None else None, **extra)
@@ -486,13 +559,13 @@ def resume(self: Trainer, path: str | os.PathLike | None = None) -> bool:
     "Continue from `path` (default `out_dir/last.pt`) if it exists; True if resumed."
     path = Path(path) if path else self.out/'last.pt'
     if not path.exists(): return False
-    ck = load_checkpoint(path, arch='protopnet', kind='train', map_location=self.device)
+    ck = load_checkpoint(path, arch=self.method.arch, kind='train', map_location=self.device)
     saved = dict(model=ck['config'], data=ck.get('meta'), training=ck['train_config'], run=ck.get('settings'))
     here = dict(model=self.m.config, data=self.meta, training=asdict(self.cfg), run=self.settings)
     if diff := first_difference(saved, here):
         raise ValueError(f"{path} belongs to a run with other settings ({diff}): use another out_dir, or the same settings to resume")
     m, sd = self.m, ck['model']
-    if sd['prototype_layer.identity'].shape != m.identity.shape:
+    if sd['prototype_layer.identity'].shape != m.identity.shape:  # pruned or merged
         m.set_prototypes(sd['prototype_layer.prototypes'], sd['prototype_layer.identity'], sd['last_layer.weight'], sd['proto_source'])
     m.load_state_dict(sd)
     self._build()
@@ -516,7 +589,7 @@ def run_step(self: Trainer) -> dict:
     t0, row = time.time(), dict(step=self.step, stage=stage, steps=n)
     if [id(p) for p in self.m.parameters()] != self._sig: self._build()
     if stage not in ACTS_KEPT: self._acts = self._val_acts = None  # prototypes or features change
-    if stage in ('warm', 'joint') and self.counts['warm'] + self.counts['joint'] == 0 and self.cfg.proto_init == 'patch': init_prototypes_(self)
+    if stage in ('warm', 'warm2', 'joint') and self.counts['warm'] + self.backbone_steps == 0 and self.cfg.proto_init == 'patch': self.method.init(self)
     try:
         row |= STAGES[stage](self, n)
         check_finite(self.m.named_parameters(), f"after {stage} steps")
@@ -536,7 +609,7 @@ def run_step(self: Trainer) -> dict:
 @patch
 def _evaluate(self: Trainer, stage: str) -> dict:
     split, m, out = self.cfg.select_on, self.m, {}
-    cached = self.cfg.cache and self.counts['joint'] == 0
+    cached = self.cfg.cache and self.backbone_steps == 0
     last = self.step + 1 == len(self.steps) or self.steps[self.step + 1][0] != 'last'
     interpretable = stage in ('last', 'push', 'prune') and last  # a pushed model and its last layer, as it will be used
     if split in self.loaders and stage in ACTS_KEPT:
@@ -615,24 +688,26 @@ def train_protopnet(data='synthetic', # 'synthetic' or a dataset folder
                     resume: bool = True, progress: bool = True, data_kwargs: dict | None = None,
                     backbone_kwargs: dict | None = None, log=print, cache_root=None,
                     test: bool = True, # measure the selected model on the test split (False when choosing settings)
+                    arch: str = 'protopnet', # the method: 'protopnet' or 'deformable' (see `METHODS`)
+                    model_kwargs: dict | None = None, # more arguments of the method's model, e.g. proto_size=3 for 'deformable'
                     **overrides, # fields of `TrainConfig`
                    ) -> dict:
-    "Train ProtoPNet end to end; returns a summary with the validation and test accuracy of the selected model."
-    from protonb.protopnet import protopnet
+    "Train a model of the ProtoPNet family end to end; returns a summary with the validation and test accuracy of the selected model."
     from protonb.receptive_field import receptive_field, rf_box
     from protonb.data import get_dataset, verify_images
+    method = get_method(arch)  # first: registering a method may add its presets
     check_train_args(data=data, backbone=backbone, pretrained=pretrained, weights_path=weights_path, preset=preset, image_size=image_size,
                      batch_size=batch_size, per_class=per_class, proto_dim=proto_dim, crop=crop, val_fraction=val_fraction, seed=seed,
                      workers=workers, max_steps=max_steps, resume=resume, progress=progress, data_kwargs=data_kwargs,
-                     backbone_kwargs=backbone_kwargs, test=test, **overrides)
+                     backbone_kwargs=backbone_kwargs, test=test, arch=arch, model_kwargs=model_kwargs, **overrides)
     check_writable(out_dir, 'out_dir')
     rank, world = ddp_setup()
     t0 = time.time()
-    cfg = replace(PRESETS[preset], seed=seed, **overrides)
+    cfg = replace(PRESETS[preset], seed=seed, **(method.defaults | overrides))
     seed_everything(seed)
     n_classes = len(get_dataset(data, 'train', crop=crop, val_fraction=val_fraction, seed=seed, **(data_kwargs or {})).classes)
-    model = protopnet(backbone, n_classes, pretrained=pretrained, weights_path=weights_path, per_class=per_class,
-                      proto_dim=proto_dim, backbone_kwargs=backbone_kwargs)
+    model = method.build(backbone, n_classes, pretrained=pretrained, weights_path=weights_path, per_class=per_class,
+                         proto_dim=proto_dim, backbone_kwargs=backbone_kwargs, **(model_kwargs or {}))
     bb = model.backbone
     ls = make_loaders(data, image_size, batch_size, crop, val_fraction, seed, bb.mean, bb.std, workers, **(data_kwargs or {}))
     for k in ('push', 'val', 'test'):  # every image the run will read opens, before the first step (remembered per dataset)
@@ -652,8 +727,8 @@ def train_protopnet(data='synthetic', # 'synthetic' or a dataset folder
     summary = dict(steps_done=tr.step, steps_total=len(tr.steps), seconds=round(time.time() - t0, 1), world_size=world, best=tr.best,
                    train_seconds=round(sum(h['seconds'] for h in tr.history), 1))  # all units so far, across resumes
     if tr.step == len(tr.steps) and tr.best is not None:
-        ck = load_checkpoint(Path(out_dir)/'best.pt', arch='protopnet')
-        best = from_config(ck['config'], ck['model']).to(dev)
+        ck = load_checkpoint(Path(out_dir)/'best.pt', arch=arch)
+        best = method.from_config(ck['config'], ck['model']).to(dev)
         summary |= dict(val_acc=tr.best['score'], n_prototypes=best.n_prototypes)
         if test: summary['test_acc'] = evaluate(best, ls['test'], dev, cfg.amp)
     if rank == 0:

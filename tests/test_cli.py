@@ -89,3 +89,12 @@ def test_mixed_precision_trains(tmp_path):
     s = json.loads((tmp_path/'summary.json').read_text())
     assert s['steps_done'] == s['steps_total'] and 0 <= s['test_acc'] <= 1
     assert torch.load(tmp_path/'last.pt', weights_only=True)['train_config']['amp'] is True
+
+def test_deformable_train_and_evaluate(tmp_path):
+    "Deformable ProtoPNet through the same command: trained, selected on validation, evaluated like any checkpoint."
+    s = json.loads(cli('train', *TINY, '--arch', 'deformable', '--model-arg', 'proto_size=2', '--out', tmp_path).stdout)
+    assert s['steps_done'] == s['steps_total'] and torch.load(tmp_path/'best.pt', weights_only=True)['arch'] == 'deformable'
+    acc = json.loads(cli('evaluate', '--checkpoint', tmp_path/'best.pt', '--split', 'val').stdout)['val_acc']
+    assert acc == s['val_acc']
+    r = cli('explain', '--checkpoint', tmp_path/'best.pt', '--out', tmp_path/'e.png', check=False)
+    assert r.returncode == 2 and "holds a 'deformable' model, expected architecture 'protopnet'" in r.stderr
