@@ -1,10 +1,13 @@
-"""The docs site (tools/docs.sh): every notebook has its page, and the figures stored in notebooks appear in it.
+"""The docs site (tools/docs.sh): every notebook has its page, the figures stored in notebooks appear in it, equations
+are rendered MathML (no TeX left for a script from the web to typeset), and no page loads anything from outside the site,
+checked in the HTML and, where Chromium is installed, in a real headless browser.
 
 The site of the repository is built once per session, or reused when PROTONB_DOCS_BUILT=1 says that the test command
 has just built it. Notebooks are committed without outputs, so the figure path is also checked end to end on a small
 project in a temporary folder: the repository's _quarto.yml and tools/, and a few notebooks, one holding a PNG figure.
 """
-import base64, binascii, importlib.util, io, json, os, re, shutil, subprocess
+import base64, binascii, functools, html.parser, http.server, importlib.util, io, json, os, re, shutil, socket, subprocess, tempfile, \
+    threading, time, urllib.request
 from pathlib import Path
 import pytest, yaml
 from conftest import ROOT
@@ -133,6 +136,11 @@ def _png_output(color: str) -> tuple[dict, bytes]:
             'text/plain': '<Figure size 150x100 with 1 Axes>'}}, png
 
 
+FIXTURE_MATH = ('The similarity $\\operatorname{sim}(d) = \\log \\frac{d + 1}{d + \\varepsilon}$ of a patch, and\n\n'
+                 '$$ g(Z_x, p) = \\max_{z \\in Z_x} \\log\\frac{\\|z - p\\|^2 + 1}{\\|z - p\\|^2 + \\varepsilon},\\quad '
+                 'P_k \\setminus P\'_k, \\quad \\Big\\| z \\Big\\|, \\quad \\text{per\\_class} \\qquad (1) $$')
+
+
 @pytest.fixture(scope='module')
 def fig_project(tmp_path_factory):
     "A copy of the docs set-up (settings.ini, _quarto.yml, tools/) with four notebooks, built with tools/docs.sh."
@@ -147,7 +155,7 @@ def fig_project(tmp_path_factory):
     (nbs/'experiments').mkdir(parents=True)
     for rel, nb in {'index.ipynb': _nb(_md('# Fixture\n\n> The home page.')),
                     '00_fig.ipynb': _nb(_md('# Figures\n\n> A page with a stored figure.'), _code('fig', shown),
-                                        _code('#| hide\nfig', hidden)),
+                                        _code('#| hide\nfig', hidden), _md(FIXTURE_MATH)),
                     'experiments/00_run.ipynb': _nb(_md('# A run\n\n> An experiment.'), _code('fig', shown)),
                     '_draft.ipynb': _nb(_md('# Draft'))}.items():
         (nbs/rel).write_text(json.dumps(nb, indent=1), encoding='utf-8')
@@ -202,3 +210,220 @@ def test_sidebar_globs(docs_build, tmp_path):
     assert bar[2]['contents'] == ['00_core.ipynb', '01_data.ipynb', '01a_synthetic.ipynb']  # anchored at nbs/, sorted by path
     assert bar[3]['contents'] == ['experiments/00_run.ipynb']
     assert docs_build.glob_regex('*.ipynb').match('a/b.ipynb') and not docs_build.glob_regex('/*.ipynb').match('a/b.ipynb')
+
+
+# ---- offline: equations are MathML, and nothing is loaded from outside the site
+
+EXTERNAL = re.compile(r'^\s*(?:[a-z][a-z0-9+.-]*:)?//', re.I)  # a URL with a host: `https://…`, `//cdn/…` (not `data:`, not a path)
+FETCHING = {'script': ['src'], 'link': ['href'], 'img': ['src', 'srcset'], 'iframe': ['src'], 'source': ['src', 'srcset'],
+            'video': ['src', 'poster'], 'audio': ['src'], 'embed': ['src'], 'object': ['data'], 'image': ['href'], 'use': ['href']}
+SKIP_TEXT = {'script', 'style', 'pre', 'code', 'annotation', 'title', 'textarea'}  # not prose: code may hold `\` and `$` rightly
+RAW_TEX = re.compile(r'\$\$|\\\[|\\\(|\\begin\{|\\(?:frac|sum|max|min|log|mathbf|mathcal|operatorname|varepsilon|left|right|text|qquad)\b')
+
+
+class PageScan(html.parser.HTMLParser):
+    "What a page loads from outside (`external`), its prose text (`text`), its MathML elements and the text inside them."
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.external, self.text, self.math_text, self.maths, self.stack = [], [], [], 0, []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for k in FETCHING.get(tag, []):
+            if tag == 'link' and set((a.get('rel') or '').split()) <= {'canonical', 'alternate', 'author', 'license', 'me'}: continue
+            self.external += [f'<{tag} {k}={u}>' for u in re.split(r',\s+', a.get(k) or '') if EXTERNAL.match(u)]
+        self.external += [f'style: {u}' for u in css_urls(a.get('style') or '')]
+        if tag == 'math': self.maths += 1
+        if tag not in {'meta', 'link', 'img', 'br', 'hr', 'input', 'source', 'col', 'wbr', 'area', 'base', 'embed', 'track'}: self.stack.append(tag)
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if self.stack and self.stack[-1] == tag: self.stack.pop()
+    def handle_endtag(self, tag):
+        if tag in self.stack:
+            while self.stack.pop() != tag: pass
+    def handle_data(self, data):
+        if 'style' in self.stack: self.external += [f'<style>: {u}' for u in css_urls(data)]
+        if SKIP_TEXT & set(self.stack): return
+        (self.math_text if 'math' in self.stack else self.text).append(data)
+
+
+def css_urls(css: str) -> list[str]:
+    "The URLs with a host that CSS loads: `@import` and `url(...)`."
+    return [u for u in re.findall(r'@import\s+(?:url\(\s*)?["\']?([^"\')\s;]+)', css) + re.findall(r'url\(\s*["\']?([^"\')]+)', css) if EXTERNAL.match(u)]
+
+
+def scan(page: Path) -> PageScan:
+    p = PageScan(); p.feed(page.read_text(encoding='utf-8')); p.close()
+    return p
+
+
+def check_offline(docs: Path) -> dict[str, int]:
+    "No page or stylesheet of `docs` loads from outside it; no TeX is left in prose or inside MathML. Returns {page: MathML count}."
+    bad, tex, counts = [], [], {}
+    for css in sorted(docs.rglob('*.css')):
+        bad += [f'{css.relative_to(docs)}: {u}' for u in css_urls(css.read_text(encoding='utf-8', errors='replace'))]
+    for page in sorted(docs.rglob('*.html')):
+        s, rel = scan(page), str(page.relative_to(docs))
+        bad += [f'{rel}: {u}' for u in s.external]
+        tex += [f'{rel}: {m.group(0)!r} in …{t[max(0, m.start() - 40):m.end() + 40]!r}…' for t in s.text for m in RAW_TEX.finditer(t)][:3]
+        tex += [f'{rel}: inside MathML {m.group(0)!r}' for t in s.math_text for m in re.finditer(r'\\(?:[A-Za-z]+|[|{}_%&$#])', t)][:3]
+        counts[rel] = s.maths
+        assert 'math-error' not in page.read_text(encoding='utf-8'), f'{rel}: an equation could not be converted (see the build log)'
+    assert not bad, 'the site loads from outside itself:\n' + '\n'.join(bad)
+    assert not tex, 'TeX shown as text instead of rendered maths:\n' + '\n'.join(tex)
+    return counts
+
+
+def test_site_is_offline_with_mathml(site):
+    counts = check_offline(site/'_docs')
+    maths = {p: n for p, n in counts.items() if n}
+    if not maths: pytest.skip('no page of the site has an equation yet')
+    for page in maths: assert 'katex' not in (site/'_docs'/page).read_text(encoding='utf-8').lower(), page
+
+
+def test_fixture_math_is_mathml(fig_project):
+    root = fig_project[0]
+    counts = check_offline(root/'_docs')
+    assert counts['fig.html'] == 2, counts  # one inline, one display equation
+    page = (root/'_docs'/'fig.html').read_text(encoding='utf-8')
+    display = re.search(r'<math\b[^>]*display="block".*?</math>', page, re.S).group(0)
+    assert '<munder><mo movablelimits="true">max</mo>' in display, display  # the limits go under `max` in display maths
+    assert '<mfrac>' in display and '<annotation encoding="application/x-tex">' in display
+    assert '\u2216' in display and '\u2016' in display and 'per_class' in display  # \setminus, \Big\|, \text{per\_class}
+
+
+def test_offline_check_catches_a_cdn(docs_build, tmp_path):
+    "The build's own check (tools/docs_build.py offline) refuses a page or theme that loads from the web, and drops web fonts."
+    (tmp_path/'a.html').write_text('<html><head><script src="https://cdn.example/k.js"></script></head><body>x</body></html>')
+    (tmp_path/'t.css').write_text('@import url(https://fonts.example/css2?family=X);\nbody{color:red}')
+    assert docs_build.offline(tmp_path) == 1
+    assert '@import' not in (tmp_path/'t.css').read_text()  # the web font went; the script stays, and fails the build
+    (tmp_path/'a.html').write_text('<html><head><script src="site_libs/k.js"></script><link rel="canonical" href="https://x.example/a.html">'
+                                   '</head><body><img src="data:image/png;base64,AA=="></body></html>')
+    assert docs_build.offline(tmp_path) == 0
+
+
+# ---- the same in a real browser: headless Chromium over the DevTools protocol (websocket-client comes with Jupyter)
+
+def chromium() -> str | None:
+    "The Chromium to use: $PROTONB_CHROMIUM, else Debian's `chromium` (or `chromium-browser`, `google-chrome`) on PATH."
+    return os.environ.get('PROTONB_CHROMIUM') or next(filter(None, map(shutil.which, ['chromium', 'chromium-browser', 'google-chrome'])), None)
+
+
+class Browser:
+    "Headless Chromium driven over CDP: `visit(url)` returns every URL the page requested, and what `PAGE_JS` found in it."
+    def __init__(self, exe: str, tmp: Path):
+        import websocket
+        self.proc = subprocess.Popen([exe, '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check',
+                                      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-extensions',
+                                      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',  # nothing can leave the machine anyway
+                                      '--remote-debugging-port=0', f'--user-data-dir={tmp}', '--remote-allow-origins=*', 'about:blank'],
+                                     stdout=subprocess.DEVNULL, stderr=open(tmp.parent/'chromium.log', 'w'))
+        port_file, t0 = tmp/'DevToolsActivePort', time.time()
+        while not (port_file.is_file() and port_file.read_text().count('\n') >= 1):
+            if self.proc.poll() is not None or time.time() - t0 > 60:
+                self.close()
+                pytest.skip(f'{exe} did not start headless: {(tmp.parent/"chromium.log").read_text()[-800:]}')
+            time.sleep(0.2)
+        port = port_file.read_text().split()[0]
+        targets = json.load(urllib.request.urlopen(f'http://127.0.0.1:{port}/json/list', timeout=10))
+        self.ws = websocket.create_connection(next(t for t in targets if t['type'] == 'page')['webSocketDebuggerUrl'], timeout=30, suppress_origin=True)
+        self.n = 0
+        self.call('Network.enable'); self.call('Page.enable')
+
+    def call(self, method, events=None, **params):
+        self.n += 1
+        self.ws.send(json.dumps({'id': self.n, 'method': method, 'params': params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get('id') == self.n:
+                assert 'error' not in msg, msg
+                return msg.get('result')
+            if events is not None and 'method' in msg: events.append(msg)
+
+    def visit(self, url: str, js: str) -> tuple[list[str], dict]:
+        events, t0 = [], time.time()
+        self.call('Page.navigate', events, url=url)
+        while not any(e['method'] == 'Page.loadEventFired' for e in events):
+            assert time.time() - t0 < 30, f'{url} did not load in 30 s'
+            events.append(json.loads(self.ws.recv()))
+        self.ws.settimeout(0.5)  # requests made after the load event (deferred scripts, fonts): wait until quiet
+        try:
+            while True: events.append(json.loads(self.ws.recv()))
+        except Exception: pass
+        self.ws.settimeout(30)
+        res = self.call('Runtime.evaluate', events, expression=js, returnByValue=True, awaitPromise=True)
+        urls = [e['params']['request']['url'] for e in events if e.get('method') == 'Network.requestWillBeSent']
+        return urls, res['result'].get('value')
+
+    def close(self):
+        if getattr(self, 'ws', None): self.ws.close()
+        self.proc.terminate()
+        try: self.proc.wait(10)
+        except subprocess.TimeoutExpired: self.proc.kill(); self.proc.wait()
+
+
+# In the page: is maths laid out as MathML (the element class, a fraction taller than its numerator), and the prose text.
+PAGE_JS = r'''(async () => {
+  await document.fonts.ready;
+  const maths = [...document.querySelectorAll('math')];
+  const fr = document.querySelector('math mfrac');
+  const skip = 'script,style,pre,code,annotation,title,textarea';
+  const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT), text = [];
+  for (let n; (n = w.nextNode());) { const el = n.parentElement; if (el && !el.closest(skip) && el.checkVisibility()) text.push(n.data); }
+  return {mathml: typeof MathMLElement !== 'undefined' && maths.every(m => m instanceof MathMLElement), n: maths.length,
+          laid_out: maths.filter(m => { const r = m.getBoundingClientRect(); return r.width > 0 && r.height > 0 }).length,
+          frac: fr ? fr.getBoundingClientRect().height / fr.firstElementChild.getBoundingClientRect().height : null,
+          text: text.join(' ')};
+})()'''
+
+
+@pytest.fixture(scope='module')
+def browser(tmp_path_factory):
+    exe = chromium()
+    if not exe: pytest.skip('no headless browser: install Debian\'s `chromium` (`.ci/run` does when apt can), or set PROTONB_CHROMIUM')
+    try: import websocket  # noqa: F401
+    except ImportError: pytest.skip('websocket-client (a dependency of jupyter_server) is not installed')
+    b = Browser(exe, tmp_path_factory.mktemp('chromium')/'profile')
+    yield b
+    b.close()
+
+
+def serve(docs: Path):
+    "Serve `docs` on 127.0.0.1 (a random port) in a thread; returns the server."
+    handler = functools.partial(type('Quiet', (http.server.SimpleHTTPRequestHandler,), {'log_message': lambda *a: None}), directory=str(docs))
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def check_in_browser(browser, docs: Path, pages: list[Path]) -> dict:
+    srv = serve(docs)
+    base = f'http://127.0.0.1:{srv.server_address[1]}/'
+    out, outside, tex = {}, [], []
+    try:
+        for page in pages:
+            rel = page.relative_to(docs).as_posix()
+            urls, got = browser.visit(base + rel, PAGE_JS)
+            outside += [f'{rel}: {u}' for u in urls if not u.startswith((base, 'data:', 'blob:', 'about:'))]
+            tex += [f'{rel}: {m.group(0)!r}' for m in RAW_TEX.finditer(got['text'])][:3]
+            out[rel] = got
+    finally: srv.shutdown(); srv.server_close()
+    assert not outside, 'requests that leave the site:\n' + '\n'.join(outside)
+    assert not tex, 'TeX shown as text in the browser:\n' + '\n'.join(tex)
+    for rel, got in out.items():
+        if got['n']:
+            assert got['mathml'] and got['laid_out'] == got['n'], f'{rel}: equations not rendered as MathML: {got | {"text": "…"}}'
+            if got['frac'] is not None: assert got['frac'] > 1.5, f'{rel}: a fraction is not laid out in two rows ({got["frac"]:.2f})'
+    return out
+
+
+def test_browser_renders_maths_offline(site, browser):
+    docs = site/'_docs'
+    got = check_in_browser(browser, docs, sorted(docs.rglob('*.html')))
+    if not any(g['n'] for g in got.values()): pytest.skip('no page of the site has an equation yet')
+
+
+def test_browser_fixture_maths(fig_project, browser):
+    docs = fig_project[0]/'_docs'
+    got = check_in_browser(browser, docs, [docs/'fig.html', docs/'index.html'])
+    assert got['fig.html']['n'] == 2 and got['fig.html']['frac'] > 1.5, got['fig.html']

@@ -5,7 +5,9 @@
 #                                the offline renderer there too)
 #   bash tools/docs.sh preview   build, then serve _docs/ at http://127.0.0.1:3000 (PORT=8000 to change; Ctrl-C stops)
 #   preview of a built site:     .venv/bin/python -m http.server 3000 --bind 127.0.0.1 -d _docs
-# Exits non-zero when the build fails. PROTONB_NO_SETUP=1 skips `tools/setup.sh` (the venv is already current).
+# Maths is MathML written at build time and the theme's web fonts are dropped, so no page loads anything from outside
+# _docs/ (`docs_build.py offline` checks it after either renderer). Exits non-zero when the build fails.
+# PROTONB_NO_SETUP=1 skips `tools/setup.sh` (the venv is already current).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in ""|preview) ;; *) echo "usage: bash tools/docs.sh [preview]" >&2; exit 2;; esac
@@ -20,6 +22,7 @@ else
   "$BIN/python" tools/docs_build.py proc    # nbs/ -> _proc/ (nbdev_proc_nbs) and _proc/_quarto.yml
   "$BIN/python" tools/docs_build.py render  # smalldocs render of _proc/ -> _docs/
 fi
+"$BIN/python" tools/docs_build.py offline   # no web fonts; fails if a page still loads something from outside _docs/
 [ -f _docs/index.html ] || [ -n "$(find _docs -name '*.html' -print -quit 2>/dev/null)" ] || { echo "docs: no pages in _docs/" >&2; exit 1; }
 echo "docs: built _docs/ ($(find _docs -name '*.html' | wc -l) pages) in $((SECONDS - start)) s" >&2
 if [ "${1:-}" = preview ]; then
