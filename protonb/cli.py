@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help='passed to the model, e.g. proto_size=3 or deformable=false for --arch deformable (repeatable)')
     t.add_argument('--preset', default='cpu', help="hyper-parameters: a key of protonb.train.PRESETS ('cpu', 'paper', 'deformable-paper')")
     t.add_argument('--warm-steps', type=_count('--warm-steps'), help='warm-up optimiser steps (backbone frozen, on the feature cache)')
+    t.add_argument('--head-steps', type=_count('--head-steps'), help='--arch deformable: steps of the head with its offset branch, backbone frozen (feature cache)')
+    t.add_argument('--warm2-steps', type=_count('--warm2-steps'), help='--arch deformable: second warm-up steps (backbone joins, offsets frozen)')
     t.add_argument('--joint-steps', type=_count('--joint-steps'), help='joint optimiser steps (backbone too)')
     t.add_argument('--push-every', type=_count('--push-every'), help='push after every this many warm-up + joint steps (0: once, at the end)')
     t.add_argument('--last-steps', type=_count('--last-steps'), help='last-layer optimiser steps after each push')
@@ -133,7 +135,7 @@ def _save_like(ck, model, out, kind):
 
 def cmd_train(a):
     from protonb.train import train_protopnet
-    ov = dict(warm_steps=a.warm_steps, joint_steps=a.joint_steps, push_every=a.push_every, last_steps=a.last_steps, views=a.views, chunk=a.chunk,
+    ov = dict(warm_steps=a.warm_steps, head_steps=a.head_steps, warm2_steps=a.warm2_steps, joint_steps=a.joint_steps, push_every=a.push_every, last_steps=a.last_steps, views=a.views, chunk=a.chunk,
               cache=False if a.no_cache else None, amp=a.amp or None, prune=a.prune or None)
     ov = {k: v for k, v in ov.items() if v is not None}
     s = train_protopnet(a.data, a.out, a.backbone, not a.no_pretrained, a.weights, a.preset, a.image_size, a.batch_size, a.per_class,

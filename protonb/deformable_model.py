@@ -364,7 +364,7 @@ def push_deformable_(model:DeformableProtoPNet,     # the model to update in pla
     return model
 
 # %% ../nbs/12_deformable_model.ipynb #eadc4796
-DEFORMABLE_STAGE_PARTS = dict(warm=('add_on', 'prototypes'), warm2=('features', 'add_on', 'prototypes'),
+DEFORMABLE_STAGE_PARTS = dict(warm=('add_on', 'prototypes'), head=('add_on', 'prototypes', 'offsets'), warm2=('features', 'add_on', 'prototypes'),
                               joint=('features', 'add_on', 'prototypes', 'offsets'), last=('last_layer',))
 DeformableProtoPNet.arch = 'deformable'  # the name of its `Method`, and of its checkpoints
 

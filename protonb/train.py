@@ -24,15 +24,16 @@ from fastcore.basics import patch
 __all__ = ['PAPER_EPOCH', 'PRESETS', 'METHODS', 'METHOD_MODULES', 'CONFIG_CHECKS', 'RUN_CHECKS', 'STAGE_PARTS', 'LR_FIELDS',
            'DECAYED', 'STAGES', 'ACTS_KEPT', 'TrainConfig', 'Method', 'get_method', 'method_of', 'check_config',
            'check_train_args', 'schedule', 'set_stage', 'make_optimizers', 'Trainer', 'evaluate', 'activations',
-           'init_prototypes_', 'warm_stage', 'joint_stage', 'warm2_stage', 'push_stage', 'protopnet_push', 'last_stage',
-           'prune_stage', 'first_difference', 'ddp_setup', 'make_loaders', 'train_protopnet', 'LinearHead',
-           'train_linear_baseline']
+           'init_prototypes_', 'warm_stage', 'head_stage', 'joint_stage', 'warm2_stage', 'push_stage', 'protopnet_push',
+           'last_stage', 'prune_stage', 'first_difference', 'ddp_setup', 'make_loaders', 'train_protopnet',
+           'LinearHead', 'train_linear_baseline']
 
 # %% ../nbs/07_train.ipynb #7a9ccc1d
 @dataclass
 class TrainConfig:
     "Every setting of a ProtoPNet training run; durations in optimiser steps."
     warm_steps: int = 1000            # warm-up: add-on layers and prototypes, backbone frozen
+    head_steps: int = 0               # Deformable ProtoPNet: the head with its offset branch learns, the backbone frozen (on the feature cache)
     warm2_steps: int = 0              # second warm-up (Deformable ProtoPNet): the backbone joins, the offsets stay frozen (online)
     joint_steps: int = 0              # joint: backbone, add-on layers and prototypes (and offsets) (online augmentation)
     push_every: int = 0               # push after every this many warm-up + joint steps (0: once, at the end of them)
@@ -117,7 +118,7 @@ def _coefs(n, v):
 
 # %% ../nbs/07_train.ipynb #73ed81ad
 CONFIG_CHECKS = dict(
-    warm_steps=_at_least(0), warm2_steps=_at_least(0), joint_steps=_at_least(0), push_every=_at_least(0), last_steps=_at_least(0), views=_at_least(0),
+    warm_steps=_at_least(0), head_steps=_at_least(0), warm2_steps=_at_least(0), joint_steps=_at_least(0), push_every=_at_least(0), last_steps=_at_least(0), views=_at_least(0),
     cache=check_bool, proto_init=_one_of('patch', 'uniform'), last_views=_one_of('all', 'plain'), joint_bn=_one_of('eval', 'train'),
     batch_size=_at_least(1), lr_features=_rate, lr_add_on=_rate, lr_prototypes=_rate, lr_last=_rate, lr_offsets=_rate, margin=lambda n, v: check_float(n, v, 0, math.pi / 2), weight_decay=_rate,
     lr_step=_at_least(0), lr_gamma=lambda n, v: check_float(n, v, 0, 1), coefs=_coefs, chunk=_at_least(1),
@@ -128,7 +129,8 @@ def check_config(cfg: TrainConfig) -> TrainConfig:
     "`cfg` if every field is of its type and in range (and there is at least one warm-up or joint step), else a `ValueError`."
     if not isinstance(cfg, TrainConfig): raise ValueError(f"expected a TrainConfig, got {type(cfg).__name__}")
     for k, check in CONFIG_CHECKS.items(): check(k, getattr(cfg, k))
-    if cfg.warm_steps + cfg.warm2_steps + cfg.joint_steps == 0: raise ValueError("warm_steps + warm2_steps + joint_steps: must be at least 1")
+    if cfg.warm_steps + cfg.head_steps + cfg.warm2_steps + cfg.joint_steps == 0:
+        raise ValueError("warm_steps + head_steps + warm2_steps + joint_steps: must be at least 1")
     return cfg
 
 # %% ../nbs/07_train.ipynb #0326810f
@@ -162,9 +164,9 @@ def _units(stage: str, n: int, chunk: int) -> list[tuple[str, int]]:
     return [(stage, min(chunk, n - k)) for k in range(0, n, chunk)]
 
 def schedule(cfg: TrainConfig) -> list[tuple[str, int]]:
-    "The run as units (stage, optimiser steps): 'warm', 'warm2', 'joint', 'push', 'last', optional 'prune'."
+    "The run as units (stage, optimiser steps): 'warm', 'head', 'warm2', 'joint', 'push', 'last', optional 'prune'."
     check_config(cfg)
-    phases = [('warm', cfg.warm_steps), ('warm2', cfg.warm2_steps), ('joint', cfg.joint_steps)]
+    phases = [('warm', cfg.warm_steps), ('head', cfg.head_steps), ('warm2', cfg.warm2_steps), ('joint', cfg.joint_steps)]
     total = sum(k for _, k in phases)
     cuts = sorted(set(range(cfg.push_every, total, cfg.push_every) if cfg.push_every else []) | {total})
     units, s = [], 0
@@ -252,7 +254,7 @@ class Trainer:
         check_config(cfg)
         self.method = method_of(model)
         if cfg.proto_init == 'patch' and self.method.init is None: raise ValueError(f"proto_init='patch' is not offered for {self.method.arch}: use 'uniform'")
-        if bad := [s for s in ('warm2',) if getattr(cfg, f'{s}_steps') and s not in self.method.stage_parts]:
+        if bad := [s for s in ('head', 'warm2') if getattr(cfg, f'{s}_steps') and s not in self.method.stage_parts]:
             raise ValueError(f"{bad[0]}_steps: {self.method.arch} has no {bad[0]!r} stage")
         self.device = get_device(device)
         self.model = model.to(self.device)
@@ -263,7 +265,7 @@ class Trainer:
         self.settings = dict(batch_size=loaders['train'].batch_size, backbone_weights=weights_fingerprint(model.backbone))
         check_writable(self.out, 'out_dir')
         self.steps, self.step, self.history, self.best, self.push_log = schedule(cfg), 0, [], None, []
-        self.counts = dict(warm=0, warm2=0, joint=0, last=0)  # optimiser steps done per stage
+        self.counts = dict(warm=0, head=0, warm2=0, joint=0, last=0)  # optimiser steps done per stage
         self.rank, self.world = (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
         if self.rank == 0:  # a writer killed mid-write (SIGKILL cannot be caught) leaves its temporary file, never a half checkpoint
             for f in self.out.glob('.*.tmp'): f.unlink(missing_ok=True)
@@ -408,11 +410,11 @@ def _online_steps(tr: Trainer, stage: str, n: int) -> dict:
     cfg, m, s0 = tr.cfg, tr.m, tr.counts[stage]
     views = tr.views('train')
     bs = tr.loaders['train'].batch_size or 32
-    salt = dict(warm=0, joint=1, warm2=4)[stage]
+    salt = dict(warm=0, joint=1, warm2=4, head=5)[stage]
     sampler = StepBatches(len(views), bs, mix_seed(cfg.seed, salt), s0, s0 + n, tr.rank, tr.world, view_offset=cfg.views + 1)
     loader = DataLoader(views, batch_sampler=sampler, num_workers=tr.workers)
     tr.model.train()
-    if stage == 'warm' or cfg.joint_bn == 'eval': _bn_eval(m.backbone)
+    if stage in ('warm', 'head') or cfg.joint_bn == 'eval': _bn_eval(m.backbone)
     tot = {}
     for x, y in loader:
         terms, logits, y = _step(tr, tr.model, x, y, tr.opts[stage])
@@ -422,18 +424,26 @@ def _online_steps(tr: Trainer, stage: str, n: int) -> dict:
     return _means(tot)
 
 # %% ../nbs/07_train.ipynb #053b0838
-def warm_stage(tr: Trainer, n: int) -> dict:
-    "n warm-up steps: add-on layers and prototypes learn the ProtoPNet objective, the backbone frozen (on the feature cache)."
+def _frozen_backbone_steps(tr: Trainer, stage: str, n: int) -> dict:
+    "n steps of `stage`, whose parts all follow the frozen backbone: on the feature cache (or through the images without it)."
     cfg, m = tr.cfg, tr.m
-    set_stage(m, 'warm')
-    if not cfg.cache: return _online_steps(tr, 'warm', n)
-    cache, s0, tot = tr.cache('train'), tr.counts['warm'], {}
+    set_stage(m, stage)
+    if not cfg.cache: return _online_steps(tr, stage, n)
+    cache, s0, tot = tr.cache('train'), tr.counts[stage], {}
     m.train()
-    for rows in StepBatches(cache.rows, cfg.batch_size, mix_seed(cfg.seed, 2), s0, s0 + n, view_offset=None):
-        terms, logits, y = _step(tr, m.forward_head, *cache.batch(rows), tr.opts['warm'])
+    for rows in StepBatches(cache.rows, cfg.batch_size, mix_seed(cfg.seed, dict(warm=2, head=6)[stage]), s0, s0 + n, view_offset=None):
+        terms, logits, y = _step(tr, m.forward_head, *cache.batch(rows), tr.opts[stage])
         _sums(tot, terms, logits, y)
-        tr.counts['warm'] += 1
+        tr.counts[stage] += 1
     return _means(tot)
+
+def warm_stage(tr: Trainer, n: int) -> dict:
+    "n warm-up steps: add-on layers and prototypes learn the objective, the backbone frozen (on the feature cache)."
+    return _frozen_backbone_steps(tr, 'warm', n)
+
+def head_stage(tr: Trainer, n: int) -> dict:
+    "n steps of the whole head after the backbone (Deformable ProtoPNet: with its offset branch), on the feature cache."
+    return _frozen_backbone_steps(tr, 'head', n)
 
 def joint_stage(tr: Trainer, n: int) -> dict:
     "n joint steps: backbone, add-on layers and prototypes (and offsets) learn the objective on augmented images."
@@ -514,7 +524,7 @@ def prune_stage(tr: Trainer, n: int = 0) -> dict:
     return dict(n_prototypes=m.n_prototypes)
 
 # %% ../nbs/07_train.ipynb #77170fab
-STAGES = dict(warm=warm_stage, warm2=warm2_stage, joint=joint_stage, push=push_stage, last=last_stage, prune=prune_stage)
+STAGES = dict(warm=warm_stage, head=head_stage, warm2=warm2_stage, joint=joint_stage, push=push_stage, last=last_stage, prune=prune_stage)
 
 def _protopnet_loss(m, logits, md, y, cfg): return protopnet_loss(logits, md, y, m.identity, m.last_layer.weight, cfg.coefs or PROTOPNET_COEFS)
 
@@ -589,7 +599,8 @@ def run_step(self: Trainer) -> dict:
     t0, row = time.time(), dict(step=self.step, stage=stage, steps=n)
     if [id(p) for p in self.m.parameters()] != self._sig: self._build()
     if stage not in ACTS_KEPT: self._acts = self._val_acts = None  # prototypes or features change
-    if stage in ('warm', 'warm2', 'joint') and self.counts['warm'] + self.backbone_steps == 0 and self.cfg.proto_init == 'patch': self.method.init(self)
+    fresh = self.counts['warm'] + self.counts.get('head', 0) + self.backbone_steps == 0
+    if stage in ('warm', 'head', 'warm2', 'joint') and fresh and self.cfg.proto_init == 'patch': self.method.init(self)
     try:
         row |= STAGES[stage](self, n)
         check_finite(self.m.named_parameters(), f"after {stage} steps")
