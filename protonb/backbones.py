@@ -194,7 +194,9 @@ class AddOn(nn.Sequential):
         if act not in _ACTS: raise ValueError(f"act must be one of 'sigmoid', 'relu', None, got {act!r}")
         super().__init__(OrderedDict(conv1=nn.Conv2d(in_channels, proto_dim, 1), relu=nn.ReLU(),
                                      conv2=nn.Conv2d(proto_dim, proto_dim, 1), act=_ACTS[act]()))
-        for c in (self.conv1, self.conv2): nn.init.kaiming_normal_(c.weight, mode='fan_out', nonlinearity='relu'); nn.init.zeros_(c.bias)
+        for c in (self.conv1, self.conv2):
+            nn.init.kaiming_normal_(c.weight, mode='fan_out', nonlinearity='relu')
+            nn.init.zeros_(c.bias)
         self.in_channels, self.out_channels, self.act_name = in_channels, proto_dim, act
 
 # %% ../nbs/02_backbones.ipynb #2f612117

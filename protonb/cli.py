@@ -87,19 +87,25 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--amp', action='store_true', help='mixed precision')
     t.add_argument('--prune', action='store_true', help='ProtoPNet k-NN pruning after the last push')
     t.add_argument('--max-steps', type=_positive('--max-steps'), help='stop after this many steps (resume later)')
-    t.add_argument('--device'); t.add_argument('--workers', type=_count('--workers'), default=0)
+    t.add_argument('--device')
+    t.add_argument('--workers', type=_count('--workers'), default=0)
     for name, h in [('evaluate', 'accuracy of a checkpoint on a split'), ('push', 'project prototypes onto training patches'),
                     ('prune', 'ProtoPNet k-NN pruning'), ('explain', "an image's reasoning: top classes and their prototypes")]:
         s = sub.add_parser(name, help=h)
         s.add_argument('--checkpoint', type=_ckpt, required=True)
         s.add_argument('--data', type=_data, help='dataset (default: the one the checkpoint was trained on)')
-        s.add_argument('--batch-size', type=_positive('--batch-size'), default=32); s.add_argument('--device')
+        s.add_argument('--batch-size', type=_positive('--batch-size'), default=32)
+        s.add_argument('--device')
         if name == 'evaluate': s.add_argument('--split', choices=['train', 'val', 'test'], default='test')
         if name in ('push', 'prune'): s.add_argument('--out', required=True, help='the new checkpoint')
-        if name == 'prune': s.add_argument('--k', type=_positive('--k'), default=6); s.add_argument('--tau', type=int, default=3)
+        if name == 'prune':
+            s.add_argument('--k', type=_positive('--k'), default=6)
+            s.add_argument('--tau', type=int, default=3)
         if name == 'explain':
-            s.add_argument('--index', type=int, default=0, help='image index in the split'); s.add_argument('--split', choices=['train', 'val', 'test'], default='test')
-            s.add_argument('--out', required=True, help='the figure (PNG)'); s.add_argument('--top-classes', type=_positive('--top-classes'), default=2)
+            s.add_argument('--index', type=int, default=0, help='image index in the split')
+            s.add_argument('--split', choices=['train', 'val', 'test'], default='test')
+            s.add_argument('--out', required=True, help='the figure (PNG)')
+            s.add_argument('--top-classes', type=_positive('--top-classes'), default=2)
     return p
 
 # %% ../nbs/15_cli.ipynb #d57788c7
@@ -158,7 +164,8 @@ def cmd_push(a):
                rf_box=lambda i, j: rf_box(info, i, j, patch=tuple(model.prototypes.shape[2:])))
     push_(model.prototypes, res)
     model.proto_source.copy_(torch.cat([res.image_idx[:, None], res.loc, res.box, res.act_box], 1))
-    _save_like(ck, model, a.out, 'push'); return dict(mean_push_distance=res.distances.mean().item(), out=a.out)
+    _save_like(ck, model, a.out, 'push')
+    return dict(mean_push_distance=res.distances.mean().item(), out=a.out)
 
 def cmd_prune(a):
     from protonb.prune import prune_mask, prune_parts
@@ -166,7 +173,8 @@ def cmd_prune(a):
     keep, _ = prune_mask(model.forward_features, model.prototypes, model.identity, ls['push'], a.k, a.tau)
     n = model.n_prototypes
     model.set_prototypes(*prune_parts(model.prototypes, model.identity, model.last_layer.weight, keep), model.proto_source[keep])
-    _save_like(ck, model, a.out, 'prune'); return dict(prototypes_before=n, prototypes_after=model.n_prototypes, out=a.out)
+    _save_like(ck, model, a.out, 'prune')
+    return dict(prototypes_before=n, prototypes_after=model.n_prototypes, out=a.out)
 
 def cmd_explain(a):
     from protonb.explain import explain, plot_explanation
@@ -174,7 +182,8 @@ def cmd_explain(a):
     model, ls, _ = load_run(a.checkpoint, a.data, a.batch_size, a.device, arch='protopnet')
     ds = ls[a.split].dataset
     if not 0 <= a.index < len(ds): raise ValueError(f"--index {a.index}: the {a.split} split has {len(ds)} images")
-    x, y = ds[a.index]; e = explain(model, x, top_classes=a.top_classes)
+    x, y = ds[a.index]
+    e = explain(model, x, top_classes=a.top_classes)
     fig = plot_explanation(e, ds.load(a.index), source_dataset=ls['push'].dataset)
     with atomic_write(a.out) as f: fig.savefig(f, format='png', dpi=100, bbox_inches='tight')
     return dict(label=int(y), predicted=int(e.logits.argmax()), out=a.out)
@@ -183,14 +192,16 @@ COMMANDS = dict(train=cmd_train, evaluate=cmd_evaluate, push=cmd_push, prune=cmd
 
 def run(argv=None) -> dict:
     "Parse `argv`, run the subcommand, print its result as JSON and return it."
-    p = build_parser(); a = p.parse_args(argv)
+    p = build_parser()
+    a = p.parse_args(argv)
     try: out = COMMANDS[a.command](a)
     except (ValueError, FloatingPointError, OSError) as e:  # bad input, a diverging run, a file problem: one line, no traceback
         from protonb.core import error_line
         p.exit(2, f"protonb {a.command}: error: {error_line(e, 2000)}\n")
     except KeyboardInterrupt:  # Ctrl-C: checkpoints are atomic, so the last one is whole
         p.exit(130, f"protonb {a.command}: interrupted" + ("; run the same command again to resume from its last.pt\n" if a.command == 'train' else "\n"))
-    print(json.dumps(out, indent=1, default=str)); return out
+    print(json.dumps(out, indent=1, default=str))
+    return out
 
 def main(argv=None) -> None:
     "Entry point of the `protonb` console script (and of `python -m protonb.cli`, e.g. under torchrun)."

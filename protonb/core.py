@@ -20,7 +20,9 @@ def seed_everything(seed: int, # the seed for `random`, NumPy and PyTorch (CPU a
     "Seed Python, NumPy and PyTorch; return the seed."
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be an integer in [0, 2**32), got {seed!r}")
-    random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)  # manual_seed seeds every CUDA device too
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # manual_seed seeds every CUDA device too
     if deterministic: torch.use_deterministic_algorithms(True, warn_only=True)
     return int(seed)
 

@@ -104,7 +104,8 @@ def set_prototypes(self: ProtoPNet, prototypes: Tensor, # new prototypes, shape 
     if prototypes.shape[0] != P or last_weight.shape != (C, P) or C != self.n_classes:
         raise ValueError(f"prototypes {tuple(prototypes.shape)}, identity {tuple(identity.shape)} and last_weight {tuple(last_weight.shape)} do not fit together")
     pl, dev = self.prototype_layer, self.prototypes.device
-    pl.prototypes = nn.Parameter(prototypes.detach().clone().to(dev)); pl.identity = identity.detach().clone().to(dev)
+    pl.prototypes = nn.Parameter(prototypes.detach().clone().to(dev))
+    pl.identity = identity.detach().clone().to(dev)
     self.proto_source = (source.detach().clone().to(dev) if source is not None else torch.full((P, SOURCE_COLS), -1, dtype=torch.long, device=dev))
     self.last_layer = nn.Linear(P, C, bias=False).to(dev)
     with torch.no_grad(): self.last_layer.weight.copy_(last_weight)
@@ -116,7 +117,8 @@ def protopnet(backbone: str = 'efficientnet_lite0', # a name of `protonb.backbon
     "A ProtoPNet on the named backbone; `kwargs` go to `ProtoPNet`."
     pre = pretrained and backbone != 'tiny'
     m = ProtoPNet(make_backbone(backbone, pretrained=pre, weights_path=weights_path, **(backbone_kwargs or {})), n_classes, **kwargs)
-    m.config['backbone_kwargs'] = dict(backbone_kwargs or {}); return m
+    m.config['backbone_kwargs'] = dict(backbone_kwargs or {})
+    return m
 
 def from_config(config: dict, # `ProtoPNet.config` (as stored in a checkpoint)
                 state_dict: dict | None = None, # if given, its prototype count and weights are used

@@ -112,8 +112,12 @@ def bench_knn(n_images:int=256,    # images in the synthetic feature set
     ident = class_identity(n_classes, -(-n_prototypes // n_classes))[:n_prototypes]
     batches = list(zip(zs.split(batch_size), ys.split(batch_size)))  # pre-made batches: time the k-NN, not the collation
     def timed(fn):
-        out = fn(); ts = []
-        for _ in range(repeats): t = time.perf_counter(); fn(); ts.append(time.perf_counter() - t)
+        out = fn()
+        ts = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t)
         return out, min(ts)
     (_, counts), t_vec = timed(lambda: prune_mask(nn.Identity(), protos, ident, batches, k))
     naive, t_naive = timed(lambda: _naive_counts(zs, ys, protos, ident, k))

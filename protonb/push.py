@@ -73,7 +73,10 @@ def gather_best(result:PushResult, # this rank's push result
                )->PushResult:      # the best over all ranks (the input itself when torch.distributed is not initialised)
     "The per-prototype best candidate over all ranks, by the push's tie rule; a no-op outside torch.distributed."
     if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return result
-    def gather(t): out = [torch.empty_like(t) for _ in range(dist.get_world_size())]; dist.all_gather(out, t.contiguous()); return out
+    def gather(t):
+        out = [torch.empty_like(t) for _ in range(dist.get_world_size())]
+        dist.all_gather(out, t.contiguous())
+        return out
     per_rank = zip(*[gather(getattr(result, f.name)) for f in fields(PushResult)])
     return reduce(_merge, [PushResult(*fs) for fs in per_rank])
 
@@ -120,7 +123,8 @@ def _module_of(f):
 @contextlib.contextmanager
 def _eval_mode(f):
     "Put `f` in eval mode for the duration when it is an nn.Module, restoring every submodule's mode afterwards."
-    f = _module_of(f); modes = [(m, m.training) for m in f.modules()] if f is not None else []
+    f = _module_of(f)
+    modes = [(m, m.training) for m in f.modules()] if f is not None else []
     if modes: f.eval()
     try: yield
     finally:
@@ -129,7 +133,8 @@ def _eval_mode(f):
 def _device(f, device):
     "The device to move inputs to: `device` if given, else that of `f`'s first parameter, else None (leave them)."
     if device is not None: return torch.device(device)
-    f = _module_of(f); p = next(f.parameters(), None) if f is not None else None
+    f = _module_of(f)
+    p = next(f.parameters(), None) if f is not None else None
     return None if p is None else p.device
 
 def _check_identity(prototypes:Tensor, identity:Tensor):
@@ -164,7 +169,8 @@ def _stream(features:Callable, loader:Iterable, n_classes:int|None, first_index:
                 raise ValueError(f"loader: labels must be integer class indices of shape ({len(x)},), got {y.dtype} {tuple(y.shape)}")
             if n_classes is not None and len(y) and (y.min() < 0 or y.max() >= n_classes):
                 raise ValueError(f"loader: labels must lie in [0, {n_classes})")
-            idx = first_index + index_step * torch.arange(n, n + len(x)); n += len(x)
+            idx = first_index + index_step * torch.arange(n, n + len(x))
+            n += len(x)
             if ds_len: idx = idx % ds_len
             yield x, z, y.to(z.device), idx.to(z.device)
     if n == 0: raise ValueError("loader: yielded no images")
@@ -179,11 +185,13 @@ def _recompute_(best:PushResult, features:Callable, dataset):
     srcs = best.image_idx[best.found].unique().tolist()  # sorted
     with torch.no_grad(), _eval_mode(features):
         for k in range(0, len(srcs), RECOMPUTE_CHUNK):
-            chunk = srcs[k:k + RECOMPUTE_CHUNK]; chunk = chunk + chunk[-1:] * (RECOMPUTE_CHUNK - len(chunk))
+            chunk = srcs[k:k + RECOMPUTE_CHUNK]
+            chunk = chunk + chunk[-1:] * (RECOMPUTE_CHUNK - len(chunk))
             z = features(torch.stack([torch.as_tensor(dataset[n][0]) for n in chunk]).to(best.prototypes.device)).to(best.prototypes.dtype)
             for r, n in enumerate(chunk[:len(set(chunk))]):
                 for p in (best.image_idx == n).nonzero().flatten().tolist():
-                    i, j = best.loc[p].tolist(); best.prototypes[p] = z[r, :, i:i+h, j:j+w]
+                    i, j = best.loc[p].tolist()
+                    best.prototypes[p] = z[r, :, i:i+h, j:j+w]
 
 # %% ../nbs/06_push.ipynb #28a685df
 def _out_hw(z:Tensor, protos:Tensor)->tuple: return z.shape[2] - protos.shape[2] + 1, z.shape[3] - protos.shape[3] + 1

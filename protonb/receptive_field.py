@@ -42,16 +42,22 @@ _RULES = {F.conv2d: _conv, F.max_pool2d: _maxpool, F.max_pool2d_with_indices: _m
 # %% ../nbs/02a_receptive_field.ipynb #a59891d8
 class _RFTracer(TorchFunctionMode):
     "Tag every tensor derived from the input with its per-axis `(jump, lo, hi)`."
-    def __init__(self): super().__init__(); self.info, self.keep, self.unknown = {}, [], []
+    def __init__(self):
+        super().__init__()
+        self.info, self.keep, self.unknown = {}, [], []
     def get(self, t): return self.info.get(id(t)) if isinstance(t, torch.Tensor) else None
-    def tag(self, t, info): self.info[id(t)] = info; self.keep.append(t)  # keep `t` alive so its id is not reused
+    def tag(self, t, info):
+        self.info[id(t)] = info
+        self.keep.append(t)  # keep `t` alive so its id is not reused
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = dict(kwargs or {}); out = func(*args, **kwargs)
+        kwargs = dict(kwargs or {})
+        out = func(*args, **kwargs)
         if 'input' in kwargs: args = (kwargs.pop('input'),) + tuple(args)
         res = out[0] if isinstance(out, (tuple, list)) and out and isinstance(out[0], torch.Tensor) else out
         if func in _RULES and self.get(args[0]) is not None:
-            self.tag(res, _RULES[func](self.get(args[0]), *args, **kwargs)); return out
+            self.tag(res, _RULES[func](self.get(args[0]), *args, **kwargs))
+            return out
         flat = [a for v in (*args, *kwargs.values()) for a in (v if isinstance(v, (tuple, list)) else (v,))]
         ins = [a for a in flat if self.get(a) is not None]
         if not ins or not isinstance(res, torch.Tensor): return out
@@ -134,7 +140,9 @@ def _positive_linear(m: nn.Module) -> nn.Module:
         else: _positive_linear(c)
     for c in m.modules():
         if isinstance(c, nn.Conv2d):
-            with torch.no_grad(): c.weight.fill_(1 / c.weight[0].numel()); c.bias is not None and c.bias.zero_()
+            with torch.no_grad():
+                c.weight.fill_(1 / c.weight[0].numel())
+                c.bias is not None and c.bias.zero_()
         elif isinstance(c, nn.modules.batchnorm._BatchNorm): c.reset_parameters()
     return m
 
@@ -148,7 +156,8 @@ def grad_rf_boxes(model: nn.Module, # a convolutional network: images -> feature
     "Empirical clipped boxes `{(i, j): (x0, y0, x1, y1)}`: the support of d f(x)[i, j] / dx in a positive linear copy of `model`."
     H, W = _size(img_size)
     m = _positive_linear(copy.deepcopy(model)).double().eval()
-    p = next(m.parameters(), None); dev = p.device if p is not None else None
+    p = next(m.parameters(), None)
+    dev = p.device if p is not None else None
     if cells is None:
         with torch.no_grad(): h, w = m(torch.ones(1, in_channels, H, W, dtype=torch.float64, device=dev)).shape[-2:]
         cells = [(i, j) for i in range(h) for j in range(w)]

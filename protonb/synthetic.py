@@ -43,12 +43,15 @@ def _texture(name, u, v):
     if name == 'dots': return (np.mod(u, 0.7) - 0.35)**2 + (np.mod(v, 0.7) - 0.35)**2 < 0.15**2
     return (np.floor(u/0.5) + np.floor(v/0.5)) % 2 == 1
 
-def _rot(theta): c, s = math.cos(theta), math.sin(theta); return np.array([[c, -s], [s, c]])
+def _rot(theta):
+    c, s = math.cos(theta), math.sin(theta)
+    return np.array([[c, -s], [s, c]])
 def _vertices(shape, cx, cy, r, theta): return SHAPES[shape] @ _rot(theta).T * r + (cx, cy)
 
 def _glyph_box(shape, cx, cy, r, theta):
     "Box (x, y, w, h) of a glyph, from its rotated vertices."
-    P = _vertices(shape, cx, cy, r, theta); (x0, y0), (x1, y1) = P.min(0), P.max(0)
+    P = _vertices(shape, cx, cy, r, theta)
+    (x0, y0), (x1, y1) = P.min(0), P.max(0)
     return (float(x0), float(y0), float(x1 - x0), float(y1 - y0))
 
 # %% ../nbs/01a_synthetic.ipynb #724646ad
@@ -84,8 +87,10 @@ def _distinct_glyphs(n, rng):
     "Indices of all glyphs: `n` drawn greedily, each differing from those before it in as many attributes as possible, then the rest."
     order, dist, pick = rng.permutation(len(GLYPHS)), np.full(len(GLYPHS), 3), []
     for _ in range(n):
-        i = order[np.argmax(dist[order])]; pick.append(i)  # the first of the most distant, in random order
-        dist = np.minimum(dist, (_CODES != _CODES[i]).sum(1)); dist[i] = -1
+        i = order[np.argmax(dist[order])]
+        pick.append(i)  # the first of the most distant, in random order
+        dist = np.minimum(dist, (_CODES != _CODES[i]).sum(1))
+        dist[i] = -1
     return pick + [i for i in order if i not in set(pick)]
 
 # %% ../nbs/01a_synthetic.ipynb #19f0fe34
@@ -109,7 +114,8 @@ def make_world(n_classes: int = 20, # number of classes C
     use, class_parts = np.zeros(S), []
     for c in range(n_classes):
         pick = np.lexsort((rng.random(S), use))[:n_parts - 1]  # the least used pool parts, random ties
-        use[pick] += 1; class_parts.append((c, *sorted(n_classes + int(p) for p in pick)))
+        use[pick] += 1
+        class_parts.append((c, *sorted(n_classes + int(p) for p in pick)))
     layouts = tuple(_layout(n_parts, rng) for _ in range(n_classes))
     return PartsWorld(tuple(glyphs[:n_classes + S]), tuple(class_parts), layouts, tuple(glyphs[n_classes + S:]))
 
@@ -145,8 +151,12 @@ def _scene(world, label, rng, img_size, max_rotation, scale_range, jitter, max_d
         pool = others if rng.random() < 0.5 or not world.off_vocab else world.off_vocab
         g, rd, a = pool[rng.integers(len(pool))], rng.uniform(*scale_range)*r, rng.uniform(-math.pi, math.pi)
         for _ in range(30):  # a free spot, clear of the object and of earlier distractors
-            x, y = rng.uniform(rd, S - rd, 2); b0, b1 = np.array([x - rd, y - rd]), np.array([x + rd, y + rd])
-            if all((b1 < l).any() or (b0 > h).any() for l, h in taken): distractors.append((g, x, y, rd, a)); taken.append((b0, b1)); break
+            x, y = rng.uniform(rd, S - rd, 2)
+            b0, b1 = np.array([x - rd, y - rd]), np.array([x + rd, y + rd])
+            if all((b1 < l).any() or (b0 > h).any() for l, h in taken):
+                distractors.append((g, x, y, rd, a))
+                taken.append((b0, b1))
+                break
     strokes = [(rng.uniform(0, S, (int(rng.integers(2, 4)), 2)), tuple(int(v) for v in _muted(rng)), int(rng.integers(1, 3)))
                for _ in range(rng.integers(0, n_strokes + 1))]
     return dict(label=label, part_ids=ids, part_boxes=[tuple(map(float, b)) for b in boxes],
@@ -156,9 +166,11 @@ def _scene(world, label, rng, img_size, max_rotation, scale_range, jitter, max_d
 # %% ../nbs/01a_synthetic.ipynb #79b825a7
 def _render(scene, img_size, noise, rng):
     "The uint8 (H, W, 3) image of `scene`; `rng` draws the pixel noise."
-    c0, c1, phi = scene['background']; g = (np.arange(img_size) + 0.5)/img_size - 0.5
+    c0, c1, phi = scene['background']
+    g = (np.arange(img_size) + 0.5)/img_size - 0.5
     a = np.clip(math.cos(phi)*g[None, :] + math.sin(phi)*g[:, None] + 0.5, 0, 1)[..., None]
-    im = Image.fromarray((c0 + a*(c1 - c0)).astype(np.uint8)); d = ImageDraw.Draw(im)
+    im = Image.fromarray((c0 + a*(c1 - c0)).astype(np.uint8))
+    d = ImageDraw.Draw(im)
     for pts, col, width in scene['strokes']: d.line([tuple(p) for p in pts], fill=col, width=width)
     img = np.array(im)
     for g_ in scene['distractors'] + scene['parts']: _draw_glyph(img, *g_)
@@ -177,8 +189,11 @@ def _check_params(split, n_classes, n_per_class, img_size, seed, val_fraction, n
                   jitter, max_distractors, n_strokes, noise):
     "Raise one ValueError naming the first bad parameter."
     if split not in _SPLITS: raise ValueError(f"split must be one of {_SPLITS}, got {split!r}")
-    _check_int('n_classes', n_classes, 2); _check_int('n_per_class', n_per_class, 2); _check_int('img_size', img_size, 64)
-    _check_int('seed', seed, 0, 2**32 - 1); _check_int('n_parts', n_parts, 1, 6)
+    _check_int('n_classes', n_classes, 2)
+    _check_int('n_per_class', n_per_class, 2)
+    _check_int('img_size', img_size, 64)
+    _check_int('seed', seed, 0, 2**32 - 1)
+    _check_int('n_parts', n_parts, 1, 6)
     if n_shared is not None: _check_int('n_shared', n_shared, max(n_parts - 1, 0))
     if n_classes + (max(n_classes, n_parts - 1) if n_shared is None else n_shared) > len(GLYPHS) - 16:
         raise ValueError(f"n_classes + n_shared must be at most {len(GLYPHS) - 16} part types (the glyph vocabulary has {len(GLYPHS)})")
@@ -191,7 +206,8 @@ def _check_params(split, n_classes, n_per_class, img_size, seed, val_fraction, n
     if (side := 2*(_rho(n_parts) + 2*math.sqrt(2)*jitter + 1)*scale_range[1]*_R*img_size) > img_size - 2:
         raise ValueError(f"scale_range={scale_range!r}: with jitter={jitter!r} and n_parts={n_parts} the object may span {side:.0f} px, "
                          f"more than the {img_size} px image; lower the largest scale, the jitter or n_parts")
-    _check_int('max_distractors', max_distractors, 0); _check_int('n_strokes', n_strokes, 0)
+    _check_int('max_distractors', max_distractors, 0)
+    _check_int('n_strokes', n_strokes, 0)
     if not noise >= 0: raise ValueError(f"noise must be >= 0, got {noise!r}")
 
 # %% ../nbs/01a_synthetic.ipynb #890da024
@@ -231,7 +247,8 @@ class SyntheticParts(torch.utils.data.Dataset):
                 ):
         _check_params(split, n_classes, n_per_class, img_size, seed, val_fraction, n_parts, n_shared, max_rotation,
                       scale_range, jitter, max_distractors, n_strokes, noise)
-        store_attr(_PARAMS); self.scale_range = tuple(map(float, scale_range))
+        store_attr(_PARAMS)
+        self.scale_range = tuple(map(float, scale_range))
         self.world = make_world(n_classes, n_parts, n_shared, seed)
         self.items = _split_items(split, n_classes, n_per_class, seed, val_fraction)
         self.targets = [c for _, c, _ in self.items]
@@ -264,7 +281,8 @@ def load(self: SyntheticParts, i: int) -> Image.Image:
 @patch
 def __getitem__(self: SyntheticParts, i: int) -> tuple:
     "(image, label): `load(i)` through `transform` if given, and the class of image `i`."
-    im = self.load(i); return (self.transform(im) if self.transform else im), self.targets[i]
+    im = self.load(i)
+    return (self.transform(im) if self.transform else im), self.targets[i]
 
 # %% ../nbs/01a_synthetic.ipynb #8cbe4d38
 _ADJ = dict(solid='solid', stripes='striped', dots='dotted', checker='checkered')

@@ -23,17 +23,22 @@ def tiny_image(label: int, i: int, size=(40, 32), seed=0) -> Image.Image:
 def make_cub(root: str | Path, # folder to create
              n_classes: int = 3, n_per_class: int = 6, size=(40, 32)) -> Path:
     "Write a tiny CUB-200-2011 folder; box of image k is (4, 3, 20, 16) shifted by k % 3."
-    root = Path(root); root.mkdir(parents=True, exist_ok=True)
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
     lines = dict(images=[], labels=[], split=[], boxes=[], classes=[])
     iid = 0
     for c in range(1, n_classes + 1):
-        cdir = f'{c:03d}.Class_{c}'; (root/'images'/cdir).mkdir(parents=True, exist_ok=True)
+        cdir = f'{c:03d}.Class_{c}'
+        (root/'images'/cdir).mkdir(parents=True, exist_ok=True)
         lines['classes'].append(f'{c} {cdir}')
         for k in range(n_per_class):
-            iid += 1; rel = f'{cdir}/Class_{c}_{k:04d}.jpg'
+            iid += 1
+            rel = f'{cdir}/Class_{c}_{k:04d}.jpg'
             tiny_image(c, k, size).save(root/'images'/rel, quality=95)
-            lines['images'].append(f'{iid} {rel}'); lines['labels'].append(f'{iid} {c}')
-            lines['split'].append(f'{iid} {int(k % 2 == 0)}'); lines['boxes'].append(f'{iid} {4 + k % 3}.0 3.0 20.0 16.0')
+            lines['images'].append(f'{iid} {rel}')
+            lines['labels'].append(f'{iid} {c}')
+            lines['split'].append(f'{iid} {int(k % 2 == 0)}')
+            lines['boxes'].append(f'{iid} {4 + k % 3}.0 3.0 20.0 16.0')
     for name, f in [('images', 'images.txt'), ('labels', 'image_class_labels.txt'), ('split', 'train_test_split.txt'),
                     ('boxes', 'bounding_boxes.txt'), ('classes', 'classes.txt')]:
         (root/f).write_text('\n'.join(lines[name]) + '\n')
@@ -51,14 +56,17 @@ def _annos(recs):
 def make_cars(root: str | Path, n_classes: int = 3, n_per_class: int = 4, size=(40, 32)) -> Path:
     "Write a tiny Stanford Cars folder in the devkit layout."
     from scipy.io import savemat
-    root = Path(root); (root/'devkit').mkdir(parents=True, exist_ok=True)
+    root = Path(root)
+    (root/'devkit').mkdir(parents=True, exist_ok=True)
     names = np.array([f'Make{c} Model{c} 2012' for c in range(1, n_classes + 1)], dtype=object)
     savemat(root/'devkit'/'cars_meta.mat', dict(class_names=names.reshape(1, -1)))
     for split, fname in [('train', 'devkit/cars_train_annos.mat'), ('test', 'cars_test_annos_withlabels.mat')]:
-        (root/f'cars_{split}').mkdir(exist_ok=True); recs = []
+        (root/f'cars_{split}').mkdir(exist_ok=True)
+        recs = []
         for c in range(1, n_classes + 1):
             for k in range(n_per_class):
-                f = f'{len(recs) + 1:05d}.jpg'; tiny_image(c, k + (split == 'test') * 100, size).save(root/f'cars_{split}'/f)
+                f = f'{len(recs) + 1:05d}.jpg'
+                tiny_image(c, k + (split == 'test') * 100, size).save(root/f'cars_{split}'/f)
                 recs.append(dict(bbox_x1=3, bbox_y1=2, bbox_x2=30, bbox_y2=25, **{'class': c}, fname=f))
         savemat(root/fname, dict(annotations=_annos(recs)))
     return root
@@ -70,16 +78,22 @@ _VOC = """<annotation><folder>{wnid}</folder><filename>{stem}</filename><size><w
 def make_dogs(root: str | Path, n_classes: int = 3, n_per_class: int = 4, size=(40, 32)) -> Path:
     "Write a tiny Stanford Dogs folder in the official layout."
     from scipy.io import savemat
-    root = Path(root); (root/'lists').mkdir(parents=True, exist_ok=True)
+    root = Path(root)
+    (root/'lists').mkdir(parents=True, exist_ok=True)
     lists = dict(train=([], [], []), test=([], [], []))
     for c in range(1, n_classes + 1):
-        wnid, breed = f'n0208{c:04d}', f'Breed_{c}'; d = f'{wnid}-{breed}'
-        (root/'Images'/d).mkdir(parents=True, exist_ok=True); (root/'Annotation'/d).mkdir(parents=True, exist_ok=True)
+        wnid, breed = f'n0208{c:04d}', f'Breed_{c}'
+        d = f'{wnid}-{breed}'
+        (root/'Images'/d).mkdir(parents=True, exist_ok=True)
+        (root/'Annotation'/d).mkdir(parents=True, exist_ok=True)
         for k in range(n_per_class):
-            stem = f'{wnid}_{k}'; tiny_image(c, k, size).save(root/'Images'/d/f'{stem}.jpg')
+            stem = f'{wnid}_{k}'
+            tiny_image(c, k, size).save(root/'Images'/d/f'{stem}.jpg')
             (root/'Annotation'/d/stem).write_text(_VOC.format(wnid=wnid, stem=stem, w=size[0], h=size[1], breed=breed, x0=2, y0=3, x1=29, y1=24))
             fl, al, lb = lists['train' if k % 2 == 0 else 'test']
-            fl.append(f'{d}/{stem}.jpg'); al.append(f'{d}/{stem}'); lb.append(c)
+            fl.append(f'{d}/{stem}.jpg')
+            al.append(f'{d}/{stem}')
+            lb.append(c)
     for split, (fl, al, lb) in lists.items():
         cell = lambda xs: np.array([[np.array([x])] for x in xs], dtype=object)
         savemat(root/'lists'/f'{split}_list.mat', dict(file_list=cell(fl), annotation_list=cell(al), labels=np.array(lb).reshape(-1, 1)))
@@ -91,6 +105,7 @@ def make_imagefolder(root: str | Path, n_classes: int = 3, n_per_class: int = 4,
     root = Path(root)
     for split in ('train', 'test'):
         for c in range(n_classes):
-            d = root/split/f'class_{c}'; d.mkdir(parents=True, exist_ok=True)
+            d = root/split/f'class_{c}'
+            d.mkdir(parents=True, exist_ok=True)
             for k in range(n_per_class): tiny_image(c, k + (split == 'test') * 100, size).save(d/f'{k}.png')
     return root
