@@ -9,8 +9,7 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['COMMANDS', 'build_parser', 'load_run', 'cmd_train', 'cmd_evaluate', 'cmd_push', 'cmd_prune', 'cmd_explain', 'run',
-           'main']
+__all__ = ['COMMANDS', 'build_parser', 'cmd_train', 'cmd_evaluate', 'cmd_push', 'cmd_prune', 'cmd_explain', 'run', 'main']
 
 # %% ../nbs/15_cli.ipynb #faa8fba8
 def _positive(name):
@@ -108,54 +107,36 @@ def build_parser() -> argparse.ArgumentParser:
             s.add_argument('--top-classes', type=_positive('--top-classes'), default=2)
     return p
 
-# %% ../nbs/15_cli.ipynb #d57788c7
-def load_run(checkpoint, data=None, batch_size: int = 32, device=None, arch: str | None = None):
-    "Model, loaders and checkpoint of a training checkpoint (data read as in training unless `data` is given); `arch`: the one required."
-    from protonb.core import load_checkpoint, get_device
-    from protonb.train import get_method
-    from protonb.data import get_loaders
-    from protonb.core import check_finite
-    ck = load_checkpoint(checkpoint, arch=arch)
-    method = get_method(ck['arch'])
-    meta = ck.get('meta') or {}
-    if not meta and data is None: raise ValueError(f"{checkpoint} records no dataset: pass --data")
-    check_finite(ck['model'].items(), f"{checkpoint} cannot be used")
-    dev = get_device(device)
-    try: model = method.from_config(ck['config'], ck['model']).to(dev).eval()
-    except ValueError as e: raise ValueError(f"{checkpoint}: {e}") from None
-    ls = get_loaders(data or meta['data'], meta.get('image_size', 224), batch_size, meta.get('crop', False), meta.get('val_fraction', 0.1),
-                     meta.get('seed', 0), meta.get('mean', model.backbone.mean), meta.get('std', model.backbone.std),
-                     **(meta.get('data_kwargs', {}) if data is None or str(data) == meta.get('data') else {}))
-    classes = list(ls['test'].dataset.classes)
-    if meta.get('classes') is not None and classes != list(meta['classes']):
-        raise ValueError(f"--data {data}: its classes differ from those {checkpoint} was trained on "
-                         f"({len(classes)} vs {len(meta['classes'])} classes; first: {classes[:1]} vs {list(meta['classes'])[:1]})")
-    if len(classes) != model.n_classes: raise ValueError(f"--data {data}: {len(classes)} classes, but the model has {model.n_classes}")
-    return model, ls, ck
+# %% ../nbs/15_cli.ipynb #dea8fedd
+def cmd_train(a):
+    "`protonb train`: `train_protopnet` with the options by name; the unset step options keep the preset's values."
+    from protonb.train import train_protopnet
+    steps = dict(warm_steps=a.warm_steps, head_steps=a.head_steps, warm2_steps=a.warm2_steps, joint_steps=a.joint_steps,
+                 push_every=a.push_every, last_steps=a.last_steps, views=a.views, chunk=a.chunk,
+                 cache=False if a.no_cache else None, amp=a.amp or None, prune=a.prune or None)
+    return train_protopnet(data=a.data, out_dir=a.out, backbone=a.backbone, pretrained=not a.no_pretrained, weights_path=a.weights,
+                           preset=a.preset, image_size=a.image_size, batch_size=a.batch_size, per_class=a.per_class,
+                           proto_dim=a.proto_dim, crop=a.crop, val_fraction=a.val_fraction, seed=a.seed, device=a.device,
+                           workers=a.workers, max_steps=a.max_steps, data_kwargs=dict(a.data_arg), arch=a.arch,
+                           model_kwargs=dict(a.model_arg), **{k: v for k, v in steps.items() if v is not None})
 
-# %% ../nbs/15_cli.ipynb #b3995a27
+# %% ../nbs/15_cli.ipynb #f7a033ac
+def cmd_evaluate(a):
+    "`protonb evaluate`: the accuracy of a checkpoint on a split."
+    from protonb.train import evaluate, load_run
+    model, ls, _ = load_run(a.checkpoint, a.data, a.batch_size, a.device)
+    if a.split not in ls: raise ValueError(f"--split {a.split}: this run has no such split (val_fraction=0?)")
+    return {f'{a.split}_acc': evaluate(model, ls[a.split])}
+
+# %% ../nbs/15_cli.ipynb #58a2c059
 def _save_like(ck, model, out, kind):
     "A checkpoint like `ck` with `model`'s new weights, of `kind` (training state dropped: it no longer fits)."
     from protonb.core import save_checkpoint
     return save_checkpoint(out, model, 'protopnet', model.config, kind=kind, meta=ck.get('meta', {}))
 
-def cmd_train(a):
-    from protonb.train import train_protopnet
-    ov = dict(warm_steps=a.warm_steps, head_steps=a.head_steps, warm2_steps=a.warm2_steps, joint_steps=a.joint_steps, push_every=a.push_every, last_steps=a.last_steps, views=a.views, chunk=a.chunk,
-              cache=False if a.no_cache else None, amp=a.amp or None, prune=a.prune or None)
-    ov = {k: v for k, v in ov.items() if v is not None}
-    s = train_protopnet(a.data, a.out, a.backbone, not a.no_pretrained, a.weights, a.preset, a.image_size, a.batch_size, a.per_class,
-                        a.proto_dim, a.crop, a.val_fraction, a.seed, a.device, a.workers, a.max_steps, data_kwargs=dict(a.data_arg),
-                        arch=a.arch, model_kwargs=dict(a.model_arg), **ov)
-    return s
-
-def cmd_evaluate(a):
-    from protonb.train import evaluate
-    model, ls, _ = load_run(a.checkpoint, a.data, a.batch_size, a.device)
-    if a.split not in ls: raise ValueError(f"--split {a.split}: this run has no such split (val_fraction=0?)")
-    return {f'{a.split}_acc': evaluate(model, ls[a.split])}
-
 def cmd_push(a):
+    "`protonb push`: project the prototypes onto their nearest training patches."
+    from protonb.train import load_run
     from protonb.push import push, push_
     model, ls, ck = load_run(a.checkpoint, a.data, a.batch_size, a.device, arch='protopnet')
     from protonb.receptive_field import receptive_field, rf_box
@@ -167,7 +148,10 @@ def cmd_push(a):
     _save_like(ck, model, a.out, 'push')
     return dict(mean_push_distance=res.distances.mean().item(), out=a.out)
 
+# %% ../nbs/15_cli.ipynb #8e9a4190
 def cmd_prune(a):
+    "`protonb prune`: ProtoPNet's k-NN pruning."
+    from protonb.train import load_run
     from protonb.prune import prune_mask, prune_parts
     model, ls, ck = load_run(a.checkpoint, a.data, a.batch_size, a.device, arch='protopnet')
     keep, _ = prune_mask(model.forward_features, model.prototypes, model.identity, ls['push'], a.k, a.tau)
@@ -176,7 +160,10 @@ def cmd_prune(a):
     _save_like(ck, model, a.out, 'prune')
     return dict(prototypes_before=n, prototypes_after=model.n_prototypes, out=a.out)
 
+# %% ../nbs/15_cli.ipynb #b811bc65
 def cmd_explain(a):
+    "`protonb explain`: an image's top classes and the prototypes behind them, as a PNG."
+    from protonb.train import load_run
     from protonb.explain import explain, plot_explanation
     from protonb.core import atomic_write
     model, ls, _ = load_run(a.checkpoint, a.data, a.batch_size, a.device, arch='protopnet')
@@ -188,6 +175,7 @@ def cmd_explain(a):
     with atomic_write(a.out) as f: fig.savefig(f, format='png', dpi=100, bbox_inches='tight')
     return dict(label=int(y), predicted=int(e.logits.argmax()), out=a.out)
 
+# %% ../nbs/15_cli.ipynb #03e2148a
 COMMANDS = dict(train=cmd_train, evaluate=cmd_evaluate, push=cmd_push, prune=cmd_prune, explain=cmd_explain)
 
 def run(argv=None) -> dict:

@@ -25,7 +25,7 @@ __all__ = ['PAPER_EPOCH', 'PRESETS', 'METHODS', 'METHOD_MODULES', 'CONFIG_CHECKS
            'DECAYED', 'STAGES', 'ACTS_KEPT', 'TrainConfig', 'Method', 'get_method', 'method_of', 'check_config',
            'check_train_args', 'schedule', 'set_stage', 'make_optimizers', 'Trainer', 'evaluate', 'activations',
            'init_prototypes_', 'warm_stage', 'head_stage', 'joint_stage', 'warm2_stage', 'push_stage', 'protopnet_push',
-           'last_stage', 'prune_stage', 'first_difference', 'ddp_setup', 'make_loaders', 'train_protopnet',
+           'last_stage', 'prune_stage', 'first_difference', 'ddp_setup', 'make_loaders', 'train_protopnet', 'load_run',
            'LinearHead', 'train_linear_baseline']
 
 # %% ../nbs/07_train.ipynb #7a9ccc1d
@@ -745,6 +745,37 @@ def train_protopnet(data='synthetic', # 'synthetic' or a dataset folder
     if rank == 0:
         with atomic_write(Path(out_dir)/'summary.json', 'w') as f: json.dump(summary, f, indent=1)
     return summary
+
+# %% ../nbs/07_train.ipynb #cfb8e515
+def load_run(checkpoint, # a checkpoint written by `train_protopnet` (or `protonb push` / `prune`)
+             data=None, # another dataset with the same classes; None: the one it was trained on
+             batch_size: int = 32, # batch size of the loaders
+             device=None, # where the model goes; None: the best available
+             arch: str | None = None, # if given, the method the checkpoint must hold ('protopnet', 'deformable')
+            ) -> tuple:
+    "The model (eval mode), the loaders and the checkpoint dict of a trained model."
+    from protonb.data import get_loaders
+    ck = load_checkpoint(checkpoint, arch=arch)
+    meta = ck.get('meta') or {}
+    if not meta and data is None: raise ValueError(f"{checkpoint} records no dataset: pass --data")
+    check_finite(ck['model'].items(), f"{checkpoint} cannot be used")
+    try: model = get_method(ck['arch']).from_config(ck['config'], ck['model']).to(get_device(device)).eval()
+    except ValueError as e: raise ValueError(f"{checkpoint}: {e}") from None
+    same = data is None or str(data) == meta.get('data')
+    ls = get_loaders(data or meta['data'], meta.get('image_size', 224), batch_size, meta.get('crop', False), meta.get('val_fraction', 0.1),
+                     meta.get('seed', 0), meta.get('mean', model.backbone.mean), meta.get('std', model.backbone.std),
+                     **(meta.get('data_kwargs', {}) if same else {}))
+    _check_classes(ls['test'].dataset.classes, meta.get('classes'), model.n_classes, checkpoint, data)
+    return model, ls, ck
+
+# %% ../nbs/07_train.ipynb #8a68e716
+def _check_classes(classes, trained, n_classes: int, checkpoint, data):
+    "A `ValueError` unless the dataset's classes are those the model was trained on."
+    classes = list(classes)
+    if trained is not None and classes != list(trained):
+        raise ValueError(f"--data {data}: its classes differ from those {checkpoint} was trained on "
+                         f"({len(classes)} vs {len(trained)} classes; first: {classes[:1]} vs {list(trained)[:1]})")
+    if len(classes) != n_classes: raise ValueError(f"--data {data}: {len(classes)} classes, but the model has {n_classes}")
 
 # %% ../nbs/07_train.ipynb #9355377a
 class LinearHead(nn.Module):
