@@ -9,7 +9,8 @@ import numpy as np
 from PIL import Image
 
 # %% auto #0
-__all__ = ['tiny_image', 'make_cub', 'make_cars', 'make_dogs', 'make_imagefolder']
+__all__ = ['TINY_WORLD', 'TINY_MODEL', 'TINY_CLI', 'tiny_image', 'make_cub', 'make_cars', 'make_dogs', 'make_imagefolder',
+           'tiny_loaders', 'tiny_protopnet']
 
 # %% ../nbs/00a_test_utils.ipynb #2e60a8d3
 def tiny_image(label: int, i: int, size=(40, 32), seed=0) -> Image.Image:
@@ -109,3 +110,28 @@ def make_imagefolder(root: str | Path, n_classes: int = 3, n_per_class: int = 4,
             d.mkdir(parents=True, exist_ok=True)
             for k in range(n_per_class): tiny_image(c, k + (split == 'test') * 100, size).save(d/f'{k}.png')
     return root
+
+# %% ../nbs/00a_test_utils.ipynb #c97db2d0
+TINY_WORLD = dict(n_classes=4, n_per_class=12, img_size=96)  # the synthetic world's size
+TINY_MODEL = dict(n_classes=4, per_class=2, proto_dim=16, backbone_kwargs=dict(out_channels=16))  # a ProtoPNet for it
+
+def tiny_loaders(size: int = 64, # model input side
+                 batch_size: int = 16, # images per batch
+                 **kwargs, # more arguments of `get_loaders` (or of the world, overriding `TINY_WORLD`)
+                ) -> dict:
+    "The loaders (`train`, `push`, `val`, `test`) of the tiny synthetic world."
+    from protonb.data import get_loaders
+    return get_loaders('synthetic', size=size, batch_size=batch_size, **(TINY_WORLD | kwargs))
+
+# %% ../nbs/00a_test_utils.ipynb #8f95dc5b
+def tiny_protopnet(seed: int = 0, # seed of the random weights
+                   **kwargs, # arguments of `protonb.protopnet.protopnet`, overriding `TINY_MODEL`
+                  ):
+    "A ProtoPNet on a random tiny backbone for the tiny world, the same for the same seed."
+    import torch
+    from protonb.protopnet import protopnet
+    torch.manual_seed(seed)
+    return protopnet('tiny', **(TINY_MODEL | kwargs))
+
+TINY_CLI = ['--data', 'synthetic', *[a for k, v in TINY_WORLD.items() for a in ('--data-arg', f'{k}={v}')], '--backbone', 'tiny',
+            '--no-pretrained', '--image-size', '64', '--batch-size', '8', '--per-class', '2', '--proto-dim', '16']  # `protonb train` at toy scale

@@ -3,11 +3,10 @@ import json, os, signal, subprocess, sys, time
 from pathlib import Path
 import pytest, torch
 from conftest import ROOT
+from protonb.test_utils import TINY_CLI
 
 BIN = Path(sys.executable).parent
-TINY = ['--data', 'synthetic', '--data-arg', 'n_classes=4', '--data-arg', 'n_per_class=12', '--data-arg', 'img_size=96',
-        '--backbone', 'tiny', '--no-pretrained', '--image-size', '64', '--batch-size', '8', '--per-class', '2', '--proto-dim', '16',
-        '--warm-steps', '20', '--joint-steps', '4', '--last-steps', '10', '--views', '1', '--chunk', '5']
+TINY = [*TINY_CLI, '--warm-steps', '20', '--joint-steps', '4', '--last-steps', '10', '--views', '1', '--chunk', '5']
 
 def cli(*args, check=True):
     r = subprocess.run([str(BIN/'protonb'), *map(str, args)], capture_output=True, text=True)
