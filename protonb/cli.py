@@ -138,13 +138,14 @@ def cmd_push(a):
     "`protonb push`: project the prototypes onto their nearest training patches."
     from protonb.train import load_run
     from protonb.push import push, push_
+    from protonb.protopnet import source_rows
     model, ls, ck = load_run(a.checkpoint, a.data, a.batch_size, a.device, arch='protopnet')
     from protonb.receptive_field import receptive_field, rf_box
     info = receptive_field(torch.nn.Sequential(model.backbone, model.add_on), ck.get('meta', {}).get('image_size', 224))
     res = push(model.forward_features, model.prototypes, model.identity, ls['push'], eps=model.eps,
                rf_box=lambda i, j: rf_box(info, i, j, patch=tuple(model.prototypes.shape[2:])))
     push_(model.prototypes, res)
-    model.proto_source.copy_(torch.cat([res.image_idx[:, None], res.loc, res.box, res.act_box], 1))
+    model.proto_source.copy_(source_rows(res.image_idx, res.loc, res.box, res.act_box))
     _save_like(ck, model, a.out, 'push')
     return dict(mean_push_distance=res.distances.mean().item(), out=a.out)
 

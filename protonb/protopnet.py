@@ -9,12 +9,30 @@ from torch import Tensor
 from .backbones import Backbone, AddOn, backbone as make_backbone
 from .prototypes import Prototypes, l2_distances, log_similarity, min_distances
 from .core import error_line
+from typing import NamedTuple
 from fastcore.basics import patch
 
 SOURCE_COLS = 11  # proto_source: image index, i, j, receptive-field box (4), high-activation box (4)
 
 # %% auto #0
-__all__ = ['SOURCE_COLS', 'ProtoPNet', 'protopnet', 'from_config']
+__all__ = ['SOURCE_COLS', 'Source', 'source_rows', 'ProtoPNet', 'protopnet', 'from_config']
+
+# %% ../nbs/04_protopnet.ipynb #3ee2bc52
+class Source(NamedTuple):
+    "`proto_source` rows by name."
+    image: Tensor    # (P,) index of the source image in the push set; -1: not pushed
+    loc: Tensor      # (P, 2) cell (i, j) on the feature map
+    rf_box: Tensor   # (P, 4) receptive-field box x0, y0, x1, y1 in image pixels
+    act_box: Tensor  # (P, 4) high-activation box x0, y0, x1, y1 in image pixels
+
+    @classmethod
+    def of(cls, rows: Tensor) -> 'Source':
+        "The fields of `proto_source` rows (P, SOURCE_COLS), or of one row (SOURCE_COLS,)."
+        return cls(rows[..., 0], rows[..., 1:3], rows[..., 3:7], rows[..., 7:11])
+
+def source_rows(image: Tensor, loc: Tensor, rf_box: Tensor, act_box: Tensor) -> Tensor:
+    "`proto_source` rows (P, SOURCE_COLS) from the fields of `Source`."
+    return torch.cat([image.reshape(-1, 1), loc, rf_box, act_box], 1).long()
 
 # %% ../nbs/04_protopnet.ipynb #7d2051cf
 class ProtoPNet(nn.Module):

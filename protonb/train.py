@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from .core import seed_everything, atomic_write, save_checkpoint, load_checkpoint, get_device
 from .core import check_bool, check_int, check_float, check_choice, check_writable, check_finite, error_line
 from .backbones import BACKBONES
-from .protopnet import ProtoPNet, from_config
+from .protopnet import ProtoPNet, from_config, source_rows
 from .prototypes import log_similarity, l2_distances, min_distances
 from .losses import protopnet_loss, PROTOPNET_COEFS
 from .push import push, push_
@@ -473,7 +473,7 @@ def protopnet_push(tr: Trainer) -> dict:
         res = push(m.forward_features, m.prototypes, m.identity, tr.loaders['push'], rf_box=tr.rf_box, device=tr.device,
                    first_index=tr.rank, index_step=tr.world, eps=m.eps)
     push_(m.prototypes, res)
-    m.proto_source.copy_(torch.cat([res.image_idx[:, None], res.loc, res.box, res.act_box], 1))
+    m.proto_source.copy_(source_rows(res.image_idx, res.loc, res.box, res.act_box))
     tr.push_log.append(dict(step=tr.step, image_idx=res.image_idx.tolist(), loc=res.loc.tolist(), box=res.box.tolist(), act_box=res.act_box.tolist()))
     return dict(push_dist=res.distances.mean().item())
 
