@@ -9,6 +9,7 @@ from pathlib import Path
 from collections import Counter
 import numpy as np, torch
 from PIL import Image, ImageFile
+from fastcore.basics import patch
 from .core import cache_dir, atomic_write
 from torch.utils.data import Dataset, DataLoader
 from torchvision.transforms import v2 as T
@@ -95,15 +96,18 @@ class ImageDataset(Dataset):
         im = self.load(i); return (self.transform(im) if self.transform else im), self.targets[i]
     def __repr__(self): return f"{type(self).__name__}({len(self)} images, {len(self.classes)} classes, crop={self.crop})"
 
-# %% ../nbs/01_data.ipynb #c3c53780
-def _ds_load(self: ImageDataset, i: int) -> Image.Image:
+# %% ../nbs/01_data.ipynb #011ae768
+@patch
+def load(self: ImageDataset, i: int) -> Image.Image:
     "Image `i` as RGB, cropped to its (clipped) box if `self.crop`."
     im = read_image(self.files[i])
     if not self.crop: return im
     x, y, w, h = clip_box(self.boxes[i], *im.size, where=self.where[i])
     return im.crop((int(round(x)), int(round(y)), int(round(x + w)), int(round(y + h))))
 
-def _ds_annotation(self: ImageDataset, i: int) -> dict:
+# %% ../nbs/01_data.ipynb #b4ed2f57
+@patch
+def annotation(self: ImageDataset, i: int) -> dict:
     "Label and object box of image `i` (the whole image when cropped; None if the dataset has no boxes)."
     box = None
     if self.boxes is not None:
@@ -111,19 +115,24 @@ def _ds_annotation(self: ImageDataset, i: int) -> dict:
         if self.crop: box = (0., 0., float(round(box[0] + box[2]) - round(box[0])), float(round(box[1] + box[3]) - round(box[1])))
     return dict(label=self.targets[i], box=box, file=str(self.files[i]))
 
-def _ds_drop_unreadable(self: ImageDataset):
+# %% ../nbs/01_data.ipynb #2c58bbb7
+def _readable(f) -> bool:
+    "Whether `read_image(f)` succeeds."
+    try: read_image(f)
+    except DatasetError: return False
+    return True
+
+# %% ../nbs/01_data.ipynb #25111929
+@patch
+def _drop_unreadable(self: ImageDataset):
     "Decode every image once; drop the unreadable ones with one warning that lists them."
-    bad = []
-    for i, f in enumerate(self.files):
-        try: read_image(f)
-        except DatasetError as e: bad.append(i); err = e
+    bad = [i for i, f in enumerate(self.files) if not _readable(f)]
     if not bad: return
     warnings.warn(f"skipping {len(bad)} unreadable image(s): " + ', '.join(str(self.files[i]) for i in bad))
     keep = [i for i in range(len(self.files)) if i not in set(bad)]
-    self.files, self.targets, self.where = [self.files[i] for i in keep], [self.targets[i] for i in keep], [self.where[i] for i in keep]
+    self.files, self.targets = [self.files[i] for i in keep], [self.targets[i] for i in keep]
+    self.where = [self.where[i] for i in keep]
     if self.boxes is not None: self.boxes = [self.boxes[i] for i in keep]
-
-ImageDataset.load, ImageDataset.annotation, ImageDataset._drop_unreadable = _ds_load, _ds_annotation, _ds_drop_unreadable
 
 # %% ../nbs/01_data.ipynb #93fb9595
 def _decoded_size(path: Path) -> tuple[int, int]:
