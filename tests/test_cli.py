@@ -13,7 +13,7 @@ def cli(*args, check=True):
     if check: assert r.returncode == 0, r.stderr[-3000:]
     return r
 
-@pytest.mark.parametrize('cmd', ['train', 'evaluate', 'push', 'prune', 'explain'])
+@pytest.mark.parametrize('cmd', ['train', 'evaluate', 'push', 'prune', 'explain', 'explore'])
 def test_help(cmd):
     out = cli(cmd, '--help').stdout
     assert out.startswith(f'usage: protonb {cmd}') and '--help' in out
@@ -69,6 +69,8 @@ def test_evaluate_push_prune_explain(tmp_path):
     with torch.no_grad(): correct = sum(int((pruned(x)[0].argmax(1) == y).sum()) for x, y in ls['test'])
     assert json.loads(cli('evaluate', '--checkpoint', tmp_path/'pruned.pt').stdout)['test_acc'] == correct / len(ls['test'].dataset)
     assert ck['kind'] == 'prune' and pruned.n_prototypes == r['prototypes_after']
+    nb = json.loads(cli('explore', '--checkpoint', best, '--no-browser').stdout)['notebook']
+    assert f"explore({str(best.resolve())!r})" in ''.join(json.loads(Path(nb).read_text())['cells'][1]['source'])
     r = json.loads(cli('explain', '--checkpoint', best, '--index', '1', '--out', tmp_path/'e.png').stdout)
     assert (tmp_path/'e.png').stat().st_size > 1000 and 0 <= r['predicted'] < 4
 
