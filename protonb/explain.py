@@ -15,6 +15,7 @@ from PIL import Image
 from torch import Tensor
 from .prototypes import log_similarity
 from .push import _cell_box, _eval_mode, upsample, percentile_box
+from .protopnet import Source, SOURCE_COLS
 from .prune import nearest_images
 from .receptive_field import RFInfo, rf_box, receptive_field
 
@@ -129,7 +130,8 @@ def _as_image(image) -> np.ndarray:
 
 def _source_box(src) -> list:
     "What a prototype shows on its source image: its high-activation box where push recorded one, else its patch's box."
-    return (src[7:11] if len(src) > 7 and src[7] >= 0 else src[3:7]).tolist()
+    s = Source.of(src)
+    return (s.act_box if len(src) == SOURCE_COLS and s.act_box[0] >= 0 else s.rf_box).tolist()
 
 def _crop(dataset, i: int, box, from_hw: tuple):
     "The crop `box` (in `from_hw` model-input pixels) of image `i` of `dataset`, read untransformed with `dataset.load`."
@@ -206,13 +208,14 @@ def nearest_patches(model, # a `ProtoPNet`
                     percentile: float = 95., # box the upsampled map's pixels at or above this percentile
                     name: str | None = None, # names the set in figures; default: the dataset's `split`
                     mode: str = 'bilinear', # upsampling of the similarity maps: 'bilinear' or 'bicubic'
+                    found: tuple | None = None, # `nearest_images`' (distances, indices, labels) for these prototypes, if known: no pass over `loader`
                    ) -> Nearest:
     "The global analysis of prototypes: their k nearest images in `loader` (one patch per image) and where that patch lies."
     q = _prototype_ids(prototypes, model.n_prototypes); _check_int('k', k, 1, 2**31); _check_percentile(percentile)
     ds, p = getattr(loader, 'dataset', None), model.prototypes
     if ds is None: raise ValueError("loader: must have a `.dataset` to read the nearest images back")
     with _eval_mode(model):
-        dist, idx, lab = nearest_images(model.forward_features, p[q.to(p.device)], loader, k, model.n_classes, device=p.device)
+        dist, idx, lab = found if found is not None else nearest_images(model.forward_features, p[q.to(p.device)], loader, k, model.n_classes, device=p.device)
         uniq, inv = idx.unique(return_inverse=True)
         xs = torch.stack([ds[i][0] for i in uniq.tolist()]).to(p.device, p.dtype)
         bs = getattr(loader, 'batch_size', None) or 32
@@ -298,7 +301,7 @@ class Explorer(widgets.VBox):
         super().__init__()
         _check_loaders(loaders)
         store_attr('model,rf_info,top_classes,k,box,dpi,loaders')
-        self.push, self.test, self._nearest = loaders['push'].dataset, loaders['test'].dataset, {}
+        self.push, self.test, self._nearest, self._all = loaders['push'].dataset, loaders['test'].dataset, {}, {}
         self.names = list(getattr(self.test, 'classes', None) or [f"class {c}" for c in range(model.n_classes)])
         self._controls()
         self.show_image(0)
@@ -370,13 +373,23 @@ def show_class(self: Explorer, c: int):
     if self.proto.value == j: self.show_prototype(j)
     else: self.proto.value = j
 
+# %% ../nbs/13_explain.ipynb #4a21c98f
+@patch
+def _found(self: Explorer, split: str, j: int) -> tuple:
+    "The nearest images of prototype `j` in `split`: one pass over the split finds them for every prototype, on first use."
+    if split not in self._all:
+        with _eval_mode(self.model):
+            p = self.model.prototypes
+            self._all[split] = nearest_images(self.model.forward_features, p, self.loaders[split], self.k, self.model.n_classes, device=p.device)
+    return tuple(t[j:j + 1] for t in self._all[split])
+
 # %% ../nbs/13_explain.ipynb #d681b8ea
 @patch
 def show_prototype(self: Explorer, j: int):
     "Show the classes of prototype `j` and its nearest training and test patches."
     if j not in self._nearest:
-        tr = nearest_patches(self.model, j, self.loaders['push'], self.k, self.rf_info, name='train')
-        te = nearest_patches(self.model, j, self.loaders['test'], self.k, self.rf_info, name='test')
+        tr = nearest_patches(self.model, j, self.loaders['push'], self.k, self.rf_info, name='train', found=self._found('push', j))
+        te = nearest_patches(self.model, j, self.loaders['test'], self.k, self.rf_info, name='test', found=self._found('test', j))
         fig = plot_nearest(tr, te, source_dataset=self.push, class_names=self.names, box=self.box)
         w = self.model.last_layer.weight[:, j].detach()
         cs = ', '.join(f"{html.escape(str(self.names[c]))} (connection {float(w[c]):.3f})" for c in self.model.identity[j].nonzero()[:, 0].tolist())
