@@ -42,7 +42,9 @@ def read_image(path: str | Path) -> Image.Image:
             im.load()
             if im.mode.startswith('I') or im.mode == 'F': return _to_8bit(im).convert('RGB')
             if im.mode in ('RGBA', 'LA') or (im.mode == 'P' and 'transparency' in im.info):
-                im = im.convert('RGBA'); bg = Image.new('RGB', im.size, (255, 255, 255)); bg.paste(im, mask=im.getchannel('A'))
+                im = im.convert('RGBA')
+                bg = Image.new('RGB', im.size, (255, 255, 255))
+                bg.paste(im, mask=im.getchannel('A'))
                 return bg
             return im.convert('RGB')
     except FileNotFoundError: raise DatasetError(f"image {path} does not exist") from None
@@ -67,12 +69,16 @@ def stratified_split(targets, # class label of each training image
                      seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     "Indices `(train, val)`: `round(fraction * n_c)` images of each class `c` go to validation."
     if not 0 <= fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {fraction}")
-    targets = np.asarray(targets); rng = np.random.default_rng(seed); val = []
+    targets = np.asarray(targets)
+    rng = np.random.default_rng(seed)
+    val = []
     for c in np.unique(targets):
-        idx = np.flatnonzero(targets == c); k = int(round(fraction * len(idx)))
+        idx = np.flatnonzero(targets == c)
+        k = int(round(fraction * len(idx)))
         if fraction > 0 and len(idx) > 1: k = min(max(k, 1), len(idx) - 1)
         val.extend(rng.permutation(idx)[:k])
-    val = np.sort(np.array(val, dtype=int)); return np.setdiff1d(np.arange(len(targets)), val), val
+    val = np.sort(np.array(val, dtype=int))
+    return np.setdiff1d(np.arange(len(targets)), val), val
 
 # %% ../nbs/01_data.ipynb #2f63f959
 class ImageDataset(Dataset):
@@ -93,7 +99,8 @@ class ImageDataset(Dataset):
 
     def __len__(self): return len(self.files)
     def __getitem__(self, i):
-        im = self.load(i); return (self.transform(im) if self.transform else im), self.targets[i]
+        im = self.load(i)
+        return (self.transform(im) if self.transform else im), self.targets[i]
     def __repr__(self): return f"{type(self).__name__}({len(self)} images, {len(self.classes)} classes, crop={self.crop})"
 
 # %% ../nbs/01_data.ipynb #011ae768
@@ -213,7 +220,8 @@ def _read_table(path: Path, types: tuple) -> dict:
 
 def _agree(ref: dict, ref_path: Path, other: dict, other_path: Path):
     "Both tables must list the same ids; name the first line where they disagree."
-    extra = sorted(set(other) - set(ref)); lacking = sorted(set(ref) - set(other))
+    extra = sorted(set(other) - set(ref))
+    lacking = sorted(set(ref) - set(other))
     if extra: raise DatasetError(f"{other_path} line {other[extra[0]][1]}: id {extra[0]} is not in {ref_path.name}")
     if lacking: raise DatasetError(f"{other_path}: no entry for id {lacking[0]} ({ref_path.name} line {ref[lacking[0]][1]})")
 
@@ -243,8 +251,10 @@ class CUB200(ImageDataset):
         counts = Counter(c for (c,), _ in labels.values())
         for c, (_, n) in classes.items():
             if not counts[c]: raise DatasetError(f"{p['classes']} line {n}: class {c} has no images")
-        cids = sorted(classes); cidx = {c: k for k, c in enumerate(cids)}
-        ids = sorted(images); ys = [cidx[labels[i][0][0]] for i in ids]
+        cids = sorted(classes)
+        cidx = {c: k for k, c in enumerate(cids)}
+        ids = sorted(images)
+        ys = [cidx[labels[i][0][0]] for i in ids]
         for c in cids:  # a class needs training images too
             if not any(flags[i][0][0] and labels[i][0][0] == c for i in ids): raise DatasetError(f"{p['classes']} line {classes[c][1]}: class {c} has no training images")
         sel = _select(ids, ys, split, [flags[i][0][0] == 1 for i in ids], val_fraction, seed)
@@ -266,12 +276,16 @@ def _loadmat(path: Path, *keys) -> dict:
 
 def _cars_annos(path: Path, img_dir: Path, n_classes: int):
     "Files, 0-based labels, (x, y, w, h) boxes and error locations of one Cars annotation file."
-    a = np.atleast_1d(_loadmat(path, 'annotations')['annotations']); files, ys, boxes, where = [], [], [], []
+    a = np.atleast_1d(_loadmat(path, 'annotations')['annotations'])
+    files, ys, boxes, where = [], [], [], []
     for k, r in enumerate(a):
         w = f"{path} record {k + 1} ({r.fname})"
         if not 1 <= int(r.__dict__['class']) <= n_classes: raise DatasetError(f"{w}: class {r.__dict__['class']} is not in cars_meta.mat")
         x1, y1, x2, y2 = (float(getattr(r, f'bbox_{c}')) for c in ('x1', 'y1', 'x2', 'y2'))
-        files.append(img_dir/str(r.fname)); ys.append(int(r.__dict__['class']) - 1); boxes.append((x1 - 1, y1 - 1, x2 - x1 + 1, y2 - y1 + 1)); where.append(w)
+        files.append(img_dir/str(r.fname))
+        ys.append(int(r.__dict__['class']) - 1)
+        boxes.append((x1 - 1, y1 - 1, x2 - x1 + 1, y2 - y1 + 1))
+        where.append(w)
     return files, ys, boxes, where
 
 # %% ../nbs/01_data.ipynb #8668a082
@@ -301,7 +315,8 @@ def _voc_box(path: Path) -> tuple:
     try: bbs = [[float(o.find(f'bndbox/{k}').text) for k in ('xmin', 'ymin', 'xmax', 'ymax')] for o in ET.parse(path).getroot().iter('object')]
     except (ET.ParseError, AttributeError, ValueError) as e: raise DatasetError(f"annotation {path}: cannot read a box ({e})") from None
     if not bbs: raise DatasetError(f"annotation {path}: no object box")
-    b = np.array(bbs); x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
+    b = np.array(bbs)
+    x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
     return (x0 - 1, y0 - 1, x1 - x0 + 1, y1 - y0 + 1)
 
 # %% ../nbs/01_data.ipynb #47a4a860
@@ -344,9 +359,11 @@ class ImageFolderSplit(ImageDataset):
                 if s == 'train' and not fs: raise DatasetError(f"{root/s/c}: class {c!r} has no images")
                 out += [(f, k) for f in fs]
             return out
-        tr = scan('train'); te = scan('test') if split == 'test' else []
+        tr = scan('train')
+        te = scan('test') if split == 'test' else []
         if split == 'test' and not (root/'test').is_dir(): raise DatasetError(f"{root/'test'} is missing")
-        allr = tr + te; sel = _select(allr, [y for _, y in allr], split, [True] * len(tr) + [False] * len(te), val_fraction, seed)
+        allr = tr + te
+        sel = _select(allr, [y for _, y in allr], split, [True] * len(tr) + [False] * len(te), val_fraction, seed)
         self.root, self.split = root, split
         super().__init__([allr[i][0] for i in sel], [allr[i][1] for i in sel], classes, None, crop, transform, None, skip_unreadable)
 
@@ -425,12 +442,18 @@ def show_samples(ds, # a protonb dataset (with `load` and `annotation`)
     fig, axs = plt.subplots(nrows, ncols, figsize=(figsize_per * ncols, figsize_per * nrows), squeeze=False)
     for ax in axs.flat: ax.axis('off')
     for ax, i in zip(axs.flat, idxs):
-        a = ds.annotation(int(i)); ax.imshow(ds.load(int(i)))
-        if a.get('box') is not None: x, y, w, h = a['box']; ax.add_patch(mp.Rectangle((x, y), w, h, fill=False, ec='red', lw=1.5))
+        a = ds.annotation(int(i))
+        ax.imshow(ds.load(int(i)))
+        if a.get('box') is not None:
+            x, y, w, h = a['box']
+            ax.add_patch(mp.Rectangle((x, y), w, h, fill=False, ec='red', lw=1.5))
         for pid, (x, y, w, h) in zip(a.get('part_ids', []), a.get('part_boxes', [])):
-            ax.add_patch(mp.Rectangle((x, y), w, h, fill=False, ec='yellow', lw=1)); ax.text(x, y, str(pid), color='yellow', fontsize=7, va='bottom')
-        name = ds.classes[a['label']]; ax.set_title(name if len(name) < 24 else name[:22] + '…', fontsize=8)
-    fig.tight_layout(); return fig
+            ax.add_patch(mp.Rectangle((x, y), w, h, fill=False, ec='yellow', lw=1))
+            ax.text(x, y, str(pid), color='yellow', fontsize=7, va='bottom')
+        name = ds.classes[a['label']]
+        ax.set_title(name if len(name) < 24 else name[:22] + '…', fontsize=8)
+    fig.tight_layout()
+    return fig
 
 def class_counts(root_or_name='synthetic', crop=False, val_fraction=0.1, seed=0, **kwargs) -> dict:
     "Images per class in each split: {split: [count of class 0, ...]}."

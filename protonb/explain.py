@@ -66,7 +66,8 @@ def _check_image(model: nn.Module, x) -> Tensor:
 def _locate(d: Tensor, img_hw: tuple, proto_hw: tuple, rf_info: RFInfo | None, percentile: float, eps: float, mode: str):
     "Distance maps d (n, H', W') -> best cells (n, 2), upsampled similarity maps (n, H, W), percentile boxes, patch boxes (n, 4)."
     Hp, Wp = d.shape[-2:]
-    a = d.flatten(1).argmin(1); cells = torch.stack([a // Wp, a % Wp], 1)   # first minimum, as in the push
+    a = d.flatten(1).argmin(1)
+    cells = torch.stack([a // Wp, a % Wp], 1)   # first minimum, as in the push
     maps = upsample(log_similarity(d, eps), img_hw, mode)
     if rf_info is None: pb = _cell_box(cells[:, 0], cells[:, 1], proto_hw, (Hp + proto_hw[0] - 1, Wp + proto_hw[1] - 1), img_hw)
     else: pb = torch.tensor([rf_box(rf_info, i, j, img_hw, patch=proto_hw) for i, j in cells.tolist()], dtype=torch.long).view(-1, 4)
@@ -136,12 +137,14 @@ def _source_box(src) -> list:
 def _crop(dataset, i: int, box, from_hw: tuple):
     "The crop `box` (in `from_hw` model-input pixels) of image `i` of `dataset`, read untransformed with `dataset.load`."
     if not hasattr(dataset, 'load'): raise ValueError("dataset: needs a `load(i)` method returning the untransformed PIL image")
-    im = dataset.load(int(i)); x0, y0, x1, y1 = _scale_box(box, from_hw, im.size)
+    im = dataset.load(int(i))
+    x0, y0, x1, y1 = _scale_box(box, from_hw, im.size)
     return im.crop((int(x0), int(y0), max(int(np.ceil(x1)), int(x0) + 1), max(int(np.ceil(y1)), int(y0) + 1)))
 
 def _rect(ax, box, **kwargs):
     import matplotlib.patches as mp
-    x0, y0, x1, y1 = box; ax.add_patch(mp.Rectangle((x0 - .5, y0 - .5), x1 - x0, y1 - y0, fill=False, **kwargs))
+    x0, y0, x1, y1 = box
+    ax.add_patch(mp.Rectangle((x0 - .5, y0 - .5), x1 - x0, y1 - y0, fill=False, **kwargs))
 
 def _name(names, c: int) -> str: return names[c] if names is not None else f"class {c}"
 
@@ -155,22 +158,27 @@ def plot_explanation(expl: Explanation, # from `explain`
                      alpha: float = 0.5): # heat-map opacity
     "ProtoPNet's reasoning figure: per (class, prototype), the test image with boxes, the heat map, the source patch, the points."
     import matplotlib.pyplot as plt
-    img = _as_image(image); k, m, H, W = expl.maps.shape; h0, w0 = img.shape[:2]
+    img = _as_image(image)
+    k, m, H, W = expl.maps.shape
+    h0, w0 = img.shape[:2]
     names = class_names if class_names is not None else getattr(source_dataset, 'classes', None)
     fig, axs = plt.subplots(k * m, 4, figsize=(4.6 * row_height, k * m * row_height), squeeze=False, gridspec_kw=dict(width_ratios=[1, 1, 1, 1.6]))
     for ax in axs.flat: ax.axis('off')
     for n, (a, b) in enumerate((a, b) for a in range(k) for b in range(m)):
         r, c, j, src = axs[n], int(expl.classes[a]), int(expl.prototypes[a, b]), expl.sources[a, b]
-        r[0].imshow(img); _rect(r[0], _scale_box(expl.boxes[a, b], (H, W), (w0, h0)), ec='yellow', lw=1.5)
+        r[0].imshow(img)
+        _rect(r[0], _scale_box(expl.boxes[a, b], (H, W), (w0, h0)), ec='yellow', lw=1.5)
         _rect(r[0], _scale_box(expl.patch_boxes[a, b], (H, W), (w0, h0)), ec='cyan', lw=1, ls='--')
-        r[1].imshow(img); r[1].imshow(expl.maps[a, b].numpy(), cmap=cmap, alpha=alpha, extent=(-.5, w0 - .5, h0 - .5, -.5))
+        r[1].imshow(img)
+        r[1].imshow(expl.maps[a, b].numpy(), cmap=cmap, alpha=alpha, extent=(-.5, w0 - .5, h0 - .5, -.5))
         if source_dataset is not None and src[0] >= 0: r[2].imshow(_crop(source_dataset, src[0], _source_box(src), (H, W)))
         else: r[2].text(.5, .5, 'not pushed' if src[0] < 0 else f"push image {int(src[0])}", ha='center', va='center', fontsize=7)
         head = f"{_name(names, c)}: total {float(expl.total[a]):.3f}\n" if b == 0 else ''
         r[3].text(0, .5, f"{head}p{j}: {expl.similarities[a, b]:.3f} x {expl.connections[a, b]:.3f}\n= {expl.points[a, b]:.3f} points",
                   va='center', fontsize=7)
     for ax, t in zip(axs[0], ('test image', 'similarity map', 'prototype', '')): ax.set_title(t, fontsize=8)
-    fig.tight_layout(); return fig
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/13_explain.ipynb #8d26d5a5
 @dataclass(repr=False)
@@ -211,7 +219,9 @@ def nearest_patches(model, # a `ProtoPNet`
                     found: tuple | None = None, # `nearest_images`' (distances, indices, labels) for these prototypes, if known: no pass over `loader`
                    ) -> Nearest:
     "The global analysis of prototypes: their k nearest images in `loader` (one patch per image) and where that patch lies."
-    q = _prototype_ids(prototypes, model.n_prototypes); _check_int('k', k, 1, 2**31); _check_percentile(percentile)
+    q = _prototype_ids(prototypes, model.n_prototypes)
+    _check_int('k', k, 1, 2**31)
+    _check_percentile(percentile)
     ds, p = getattr(loader, 'dataset', None), model.prototypes
     if ds is None: raise ValueError("loader: must have a `.dataset` to read the nearest images back")
     with _eval_mode(model):
@@ -249,7 +259,8 @@ def plot_nearest(*results: Nearest, # from `nearest_patches` for the same protot
         for ax, (r, n) in zip(axs[q, 1:], ((r, n) for r in results for n in range(r.indices.shape[1]))):
             ax.imshow(_crop(r.dataset, r.indices[q, n], getattr(r, box)[q, n].tolist(), r.image_size))
             ax.set_title(f"{r.name} {int(r.indices[q, n])}\n{_name(names, int(r.labels[q, n]))} d={float(r.distances[q, n]):.3g}", fontsize=6)
-    fig.tight_layout(); return fig
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/13_explain.ipynb #d97ae72c
 @torch.no_grad()
