@@ -246,8 +246,15 @@ def _step(tr, forward, x, y, opt) -> tuple:
 # %% ../nbs/07_train.ipynb #0b2d240c
 class Trainer:
     "Runs a ProtoPNet training schedule with a feature cache, checkpoints, exact resume and validation-based model selection."
-    def __init__(self, model: ProtoPNet, loaders: dict, cfg: TrainConfig, out_dir: str | os.PathLike, device=None,
-                 progress: bool = False, rf_box=None, log=print, meta: dict | None = None,
+    def __init__(self, model: ProtoPNet, # a model of the ProtoPNet family (see `METHODS`)
+                 loaders: dict, # 'train' and 'push' (and 'val') loaders, as `get_loaders` gives them
+                 cfg: TrainConfig, # every setting of the run
+                 out_dir: str | os.PathLike, # checkpoints and metrics go here
+                 device=None, # None: the best available
+                 progress: bool = False, # progress bars
+                 rf_box=None, # (i, j) -> the receptive-field box of cell (i, j), recorded by the push
+                 log=print, # where messages go
+                 meta: dict | None = None, # how the data was read: saved with every checkpoint, compared on resume
                  cache_root: str | os.PathLike | None = None, # feature caches go to `cache_root/features` (default: `cache_dir()`)
                  workers: int = 0): # loader workers for the online (joint) steps
         if 'train' not in loaders or 'push' not in loaders: raise ValueError("loaders must hold 'train' and 'push' (see get_loaders)")
@@ -347,7 +354,11 @@ def _cached_acts(m: ProtoPNet, cache: FeatureCache, rows, device, batch_size: in
 
 # %% ../nbs/07_train.ipynb #055ec388
 @torch.no_grad()
-def evaluate(model, loader, device=None, amp: bool = False) -> float:
+def evaluate(model, # any model whose forward gives (logits, ...)
+             loader, # yields (x, y) batches
+             device=None, # where the inputs go; None: the model's device
+             amp: bool = False, # under autocast (as in training with mixed precision)
+            ) -> float:
     "Top-1 accuracy of `model` on `loader`."
     device = device or next(model.parameters()).device
     model.eval()
@@ -359,7 +370,10 @@ def evaluate(model, loader, device=None, amp: bool = False) -> float:
     return c / max(n, 1)
 
 @torch.no_grad()
-def activations(model, loader, device=None) -> tuple[torch.Tensor, torch.Tensor]:
+def activations(model, # a model of the ProtoPNet family (or its DDP wrapper)
+                loader, # yields (x, y) batches
+                device=None, # where the inputs go; None: the prototypes' device
+               ) -> tuple[torch.Tensor, torch.Tensor]:
     "The last layer's inputs (ProtoPNet: g(Z_x, p)) for every image of `loader`, shape (N, P), and the labels."
     m = _unwrap(model)
     device = device or m.prototypes.device
@@ -677,8 +691,16 @@ def ddp_setup() -> tuple[int, int]:
         dist.init_process_group('nccl' if cuda else 'gloo')
     return (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
 
-def make_loaders(data='synthetic', image_size: int = 224, batch_size: int = 32, crop: bool = False, val_fraction: float = 0.1,
-                 seed: int = 0, mean=None, std=None, workers: int = 0, **data_kwargs) -> dict:
+def make_loaders(data='synthetic', # 'synthetic' or a dataset folder
+                 image_size: int = 224, # model input side
+                 batch_size: int = 32, # images per batch
+                 crop: bool = False, # crop images to their boxes
+                 val_fraction: float = 0.1, # share of each class's training images held out for validation
+                 seed: int = 0, # seed of the split and of the shuffling
+                 mean=None, std=None, # normalisation; None: ImageNet's
+                 workers: int = 0, # loader worker processes
+                 **data_kwargs, # passed to the dataset
+                ) -> dict:
     "`get_loaders`, with the push set sharded by `DistributedSampler` when running under DDP."
     from protonb.data import get_loaders, IMAGENET_MEAN, IMAGENET_STD
     from torch.utils.data.distributed import DistributedSampler
@@ -807,14 +829,24 @@ def _probe(model: LinearHead, cache: FeatureCache, steps: int, lr: float, seed: 
         opt.step()
 
 # %% ../nbs/07_train.ipynb #de3861f2
-def train_linear_baseline(data='synthetic', out_dir='runs/baseline', backbone: str = 'efficientnet_lite0', pretrained: bool = True,
+def train_linear_baseline(data='synthetic', # 'synthetic' or a dataset folder
+                          out_dir='runs/baseline', # best.pt and summary.json go here
+                          backbone: str = 'efficientnet_lite0', # the same backbone as the ProtoPNet it is compared with
+                          pretrained: bool = True, # ImageNet weights
                           warm_steps: int = 1000, # head-only steps on the cached, pooled features
                           steps: int = 200, # fine-tuning steps of everything on online views (at most)
                           budget_s: float | None = None, # stop fine-tuning once this many seconds have passed since the start
-                          views: int = 4, eval_every: int = 50, lr_features: float = 1e-4, lr_head: float = 1e-3, image_size: int = 224,
-                          batch_size: int = 32, crop: bool = False, val_fraction: float = 0.1, seed: int = 0, device=None,
-                          data_kwargs: dict | None = None, backbone_kwargs: dict | None = None, progress: bool = True,
-                          cache_root=None, workers: int = 0) -> dict:
+                          views: int = 4, # augmented views per image in the feature cache
+                          eval_every: int = 50, # fine-tuning steps between validation scores
+                          lr_features: float = 1e-4, # fine-tuning: backbone
+                          lr_head: float = 1e-3, # probe and fine-tuning: linear head
+                          image_size: int = 224, batch_size: int = 32, crop: bool = False, # as for `train_protopnet`
+                          val_fraction: float = 0.1, seed: int = 0, device=None, # as for `train_protopnet`
+                          data_kwargs: dict | None = None, backbone_kwargs: dict | None = None, # as for `train_protopnet`
+                          progress: bool = True, # progress bars
+                          cache_root=None, # feature caches go to `cache_root/features` (default: `cache_dir()`)
+                          workers: int = 0, # loader workers for the online steps
+                         ) -> dict:
     "Linear probe on the feature cache, then fine-tune `backbone` with the head; returns val/test accuracy of the selected state."
     from protonb.backbones import backbone as make_backbone
     from tqdm.auto import tqdm
