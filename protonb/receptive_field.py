@@ -97,12 +97,13 @@ def receptive_field(model: nn.Module, # a convolutional network: images -> featu
     H, W = _size(img_size)
     p = next(model.parameters(), None)
     x = torch.zeros(1, in_channels, H, W, device=p.device if p is not None else None, dtype=p.dtype if p is not None else None)
-    tr, was_training = _RFTracer(), model.training
+    tr, modes = _RFTracer(), {mod: mod.training for mod in model.modules()}  # each module's own mode, restored below
     tr.tag(x, ((1, 0, 0), (1, 0, 0)))
     try:
         model.eval()
         with torch.no_grad(), tr: y = model(x)
-    finally: model.train(was_training)
+    finally:
+        for mod, mode in modes.items(): mod.training = mode
     info = tr.get(y)
     if info is None or tr.unknown:
         raise ValueError(f"model: cannot trace the receptive field through {sorted(set(tr.unknown)) or 'its output'} "
