@@ -54,7 +54,10 @@ def separation_cost(min_dists:Tensor,  # min distance of each prototype to each 
                    )->Tensor:          # scalar: mean over images of the min distance to an other-class prototype
     "ProtoPNet's separation cost Sep (positive; the objective subtracts it), a masked min exact for unbounded features."
     _check(min_dists, labels, identity)
-    return _masked_min(min_dists, ~own_prototypes(labels, identity), 'outside its class').mean()
+    other = ~own_prototypes(labels, identity)
+    has = other.any(1)  # after merging, every prototype may belong to an image's class: that image has nothing to separate from
+    if not has.any(): return min_dists.sum() * 0.  # zero, on the graph
+    return min_dists.masked_fill(~other, float('inf')).amin(1)[has].mean()
 
 # %% ../nbs/05_losses.ipynb #101ac58c
 def l1_off_class(last_weight:Tensor,  # last-layer weight w_h, shape (C, P)

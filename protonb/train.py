@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_train.ipynb #12c091c4
 from __future__ import annotations
-import copy, csv, json, math, os, time, contextlib, importlib
+import copy, csv, json, math, os, time, contextlib, importlib, zlib
 from typing import Callable
 from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
@@ -424,7 +424,7 @@ def _online_steps(tr: Trainer, stage: str, n: int) -> dict:
     cfg, m, s0 = tr.cfg, tr.m, tr.counts[stage]
     views = tr.views('train')
     bs = tr.loaders['train'].batch_size or 32
-    salt = dict(warm=0, joint=1, warm2=4, head=5)[stage]
+    salt = dict(warm=0, joint=1, warm2=4, head=5).get(stage, zlib.crc32(stage.encode()))  # any other stage: salted by its name
     sampler = StepBatches(len(views), bs, mix_seed(cfg.seed, salt), s0, s0 + n, tr.rank, tr.world, view_offset=cfg.views + 1)
     loader = DataLoader(views, batch_sampler=sampler, num_workers=tr.workers)
     tr.model.train()
