@@ -12,7 +12,7 @@ from torch import Tensor
 from .receptive_field import RFInfo
 from .interp import norm_preserving_interpolate
 from .deformable import _grid
-from .push import _eval_mode
+from .push import eval_mode
 from .explain import _as_image, _check_int, _check_image, _name
 from .synthetic import _rot
 
@@ -79,7 +79,7 @@ def arrangement(model,        # a `DeformableProtoPNet`
                 x:Tensor,     # images (B, 3, H, W), normalised as the model expects
                )->Arrangement:
     "`arrangement_from` on images, in eval mode."
-    with _eval_mode(model), torch.no_grad(): return arrangement_from(model, model.forward_features(x.to(model.prototypes)))
+    with eval_mode(model), torch.no_grad(): return arrangement_from(model, model.forward_features(x.to(model.prototypes)))
 
 # %% ../nbs/12a_deformable_explain.ipynb #8c62718c
 PART_COLOURS = ('#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4')  # part k's colour

@@ -16,7 +16,7 @@ from .prototypes import Prototypes
 from .interp import norm_preserving_interpolate, _sqrt0
 from .deformable import deformable_similarity, _grid
 from .losses import own_prototypes, weighted_sum, _check, _masked_min
-from .push import check_in_order, _stream
+from .push import check_in_order, feature_stream
 from .train import METHODS, Method, TrainConfig, PRESETS, PAPER_EPOCH
 
 # %% auto #0
@@ -343,7 +343,7 @@ def push_deformable(model:DeformableProtoPNet, # the model whose prototypes are 
     "Eq. (14): project every prototype onto the interpolated features of its best deformed position among images of its class."
     check_in_order(loader)
     best = None
-    for x, zhat, y, idx in _stream(model.forward_features, loader, model.n_classes, device=device):
+    for x, zhat, y, idx in feature_stream(model.forward_features, loader, model.n_classes, device=device):
         with torch.no_grad(): cand = _batch_best(model, zhat, y, idx)
         best = cand if best is None else _merge(best, cand)
     if not best.found.all():

@@ -14,7 +14,7 @@ from fastcore.basics import patch, store_attr
 from PIL import Image
 from torch import Tensor
 from .prototypes import log_similarity
-from .push import _cell_box, _eval_mode, upsample, percentile_box
+from .push import cell_box, eval_mode, upsample, percentile_box
 from .protopnet import Source, SOURCE_COLS
 from .prune import nearest_images
 from .receptive_field import RFInfo, rf_box, receptive_field
@@ -69,7 +69,7 @@ def _locate(d: Tensor, img_hw: tuple, proto_hw: tuple, rf_info: RFInfo | None, p
     a = d.flatten(1).argmin(1)
     cells = torch.stack([a // Wp, a % Wp], 1)   # first minimum, as in the push
     maps = upsample(log_similarity(d, eps), img_hw, mode)
-    if rf_info is None: pb = _cell_box(cells[:, 0], cells[:, 1], proto_hw, (Hp + proto_hw[0] - 1, Wp + proto_hw[1] - 1), img_hw)
+    if rf_info is None: pb = cell_box(cells[:, 0], cells[:, 1], proto_hw, (Hp + proto_hw[0] - 1, Wp + proto_hw[1] - 1), img_hw)
     else: pb = torch.tensor([rf_box(rf_info, i, j, img_hw, patch=proto_hw) for i, j in cells.tolist()], dtype=torch.long).view(-1, 4)
     return cells, maps, percentile_box(maps, percentile), pb.to(cells.device)
 
@@ -77,7 +77,7 @@ def _locate(d: Tensor, img_hw: tuple, proto_hw: tuple, rf_info: RFInfo | None, p
 def _scores(model, x: Tensor) -> tuple:
     "Logits (C,), similarity scores g(Z_x, p_j) (P,) and distance maps (P, H', W') of one image."
     p = model.prototypes
-    with _eval_mode(model):
+    with eval_mode(model):
         xb = x[None].to(p.device, p.dtype)
         logits, md = model(xb)
         d = model.distances(xb)[0]
@@ -224,7 +224,7 @@ def nearest_patches(model, # a `ProtoPNet`
     _check_percentile(percentile)
     ds, p = getattr(loader, 'dataset', None), model.prototypes
     if ds is None: raise ValueError("loader: must have a `.dataset` to read the nearest images back")
-    with _eval_mode(model):
+    with eval_mode(model):
         dist, idx, lab = found if found is not None else nearest_images(model.forward_features, p[q.to(p.device)], loader, k, model.n_classes, device=p.device)
         uniq, inv = idx.unique(return_inverse=True)
         xs = torch.stack([ds[i][0] for i in uniq.tolist()]).to(p.device, p.dtype)
@@ -389,7 +389,7 @@ def show_class(self: Explorer, c: int):
 def _found(self: Explorer, split: str, j: int) -> tuple:
     "The nearest images of prototype `j` in `split`: one pass over the split finds them for every prototype, on first use."
     if split not in self._all:
-        with _eval_mode(self.model):
+        with eval_mode(self.model):
             p = self.model.prototypes
             self._all[split] = nearest_images(self.model.forward_features, p, self.loaders[split], self.k, self.model.n_classes, device=p.device)
     return tuple(t[j:j + 1] for t in self._all[split])

@@ -10,7 +10,7 @@ import numpy as np, torch, torch.nn as nn
 from torch import Tensor
 from torch.utils.data import DataLoader, TensorDataset
 from .prototypes import l2_distances, min_distances, class_identity
-from .push import _stream, _check_identity, check_in_order
+from .push import feature_stream, check_identity, check_in_order
 
 # %% auto #0
 __all__ = ['nearest_images', 'prune_mask', 'prune_parts', 'bench_knn']
@@ -37,7 +37,7 @@ def nearest_images(features:Callable,        # x -> feature map f(x), shape (B, 
     if not (isinstance(k, int) and k >= 1): raise ValueError(f"k: must be an integer >= 1, got {k!r}")
     check_in_order(loader)
     best = None
-    for x, z, y, idx in _stream(features, loader, n_classes, first_index, index_step, device):
+    for x, z, y, idx in feature_stream(features, loader, n_classes, first_index, index_step, device):
         P, pz = len(prototypes), prototypes.detach().to(z.device, z.dtype)
         d = min_distances(l2_distances(z, pz)).T                                    # (P, B): d_ij of eq. above
         if d.isnan().any(): raise ValueError("features: the distances to the feature maps contain NaN")
@@ -55,7 +55,7 @@ def prune_mask(features:Callable,  # x -> feature map f(x), shape (B, D, H, W)
                **kwargs,           # `first_index`, `index_step`, `device`, passed to `nearest_images`
               )->tuple[Tensor, Tensor]: # keep mask (P,) bool and own-class counts (P,) among the k nearest
     "ProtoPNet's pruning rule: keep a prototype iff at least tau of its k nearest images are of its class(es)."
-    _check_identity(prototypes, identity)
+    check_identity(prototypes, identity)
     if not (isinstance(k, int) and k >= 1): raise ValueError(f"k: must be an integer >= 1, got {k!r}")
     if not (isinstance(tau, int) and 0 <= tau <= k): raise ValueError(f"tau: must be an integer in [0, k={k}], got {tau!r}")
     _, idx, lab = nearest_images(features, prototypes, loader, k, identity.shape[1], **kwargs)
@@ -81,7 +81,7 @@ def prune_parts(prototypes:Tensor,   # prototypes, shape (P, D, h, w)
                 keep:Tensor,         # bool mask of the prototypes to keep, shape (P,)
                )->tuple[Tensor, Tensor, Tensor]: # prototypes (P', D, h, w), identity (P', C), last_weight (C, P')
     "The prototypes, identity rows and last-layer columns of the kept prototypes, as new tensors (Parameters stay Parameters)."
-    _check_identity(prototypes, identity)
+    check_identity(prototypes, identity)
     P = len(prototypes)
     if keep.shape != (P,) or keep.dtype != torch.bool:
         raise ValueError(f"keep: expected a bool mask of shape ({P},), got {keep.dtype} {tuple(keep.shape)}")

@@ -81,7 +81,11 @@ def gather_best(result:PushResult, # this rank's push result
     return reduce(_merge, [PushResult(*fs) for fs in per_rank])
 
 # %% ../nbs/06_push.ipynb #4a61cb76
-def _cell_box(i:Tensor, j:Tensor, size:tuple, feat_hw:tuple, img_hw:tuple)->Tensor:
+def cell_box(i:Tensor, j:Tensor, # top-left feature cells of the patches, shape (P,) each
+             size:tuple,           # (h, w) of a patch in cells
+             feat_hw:tuple,        # (H, W) of the feature map
+             img_hw:tuple,         # (H, W) of the image
+            )->Tensor:             # (P, 4) boxes
     "Pixel box (x0, y0, x1, y1), end-exclusive, of the feature cells [i, i+h) x [j, j+w) scaled to the image size."
     (h, w), (H, W), (Hi, Wi) = size, feat_hw, img_hw
     return torch.stack([j*Wi//W, i*Hi//H, -(-(j+w)*Wi//W), -(-(i+h)*Hi//H)], 1)  # -(-a//b): ceil division
@@ -108,7 +112,7 @@ def _batch_best(z:Tensor, y:Tensor, idx:Tensor, protos:Tensor, identity:Tensor, 
     found = own.any(0)
     dist_ = torch.where(found, ((patch - protos)**2).sum((1, 2, 3)), float('inf'))
     loc = torch.where(found[:, None], torch.stack([i, j], 1), -1)
-    box = torch.where(found[:, None], _cell_box(i, j, (h, w), (H, W), img_hw), -1)
+    box = torch.where(found[:, None], cell_box(i, j, (h, w), (H, W), img_hw), -1)
     maps = torch.where(found[:, None, None], _own_maps(z[b], patch), float('inf'))
     return PushResult(patch, dist_, torch.where(found, idx[b], -1), loc, box, maps, torch.full_like(box, -1))
 
@@ -121,7 +125,7 @@ def _module_of(f):
 
 # %% ../nbs/06_push.ipynb #cca0fdf2
 @contextlib.contextmanager
-def _eval_mode(f):
+def eval_mode(f): # a module, a bound method of one (e.g. `model.forward_features`), or any function
     "Put `f` in eval mode for the duration when it is an nn.Module, restoring every submodule's mode afterwards."
     f = _module_of(f)
     modes = [(m, m.training) for m in f.modules()] if f is not None else []
@@ -137,7 +141,9 @@ def _device(f, device):
     p = next(f.parameters(), None) if f is not None else None
     return None if p is None else p.device
 
-def _check_identity(prototypes:Tensor, identity:Tensor):
+def check_identity(prototypes:Tensor, # (P, D, h, w)
+                   identity:Tensor,   # (P, C) class identity
+                  ):
     "Raise a `ValueError` naming the argument when the prototypes and the class identity do not fit together."
     if prototypes.ndim != 4: raise ValueError(f"prototypes: expected shape (P, D, h, w), got {tuple(prototypes.shape)}")
     if identity.ndim != 2 or identity.shape[0] != prototypes.shape[0]:
@@ -153,11 +159,17 @@ def check_in_order(loader:Iterable, # a DataLoader (or any iterable of batches)
         raise ValueError(f"{what}: must read the dataset in order (shuffle=False), got a {type(s).__name__}; "
                          "the dataset index of each image is its position in the stream")
 
-def _stream(features:Callable, loader:Iterable, n_classes:int|None, first_index:int=0, index_step:int=1, device=None):
+def feature_stream(features:Callable,     # x -> feature map (B, D, H, W)
+                   loader:Iterable,        # yields (x, y) batches in dataset order
+                   n_classes:int|None,     # if given, labels are checked to lie in [0, n_classes)
+                   first_index:int=0,      # dataset index of the loader's first image (DDP shards)
+                   index_step:int=1,       # step between dataset indices of consecutive images
+                   device=None,            # where the inputs go; None: the features' device
+                  ):
     "Yield (x, z, y, idx) for each batch: the input, its feature map, labels and dataset indices, without gradients."
     n, dev = 0, _device(features, device)
     ds_len = len(loader.dataset) if hasattr(getattr(loader, 'dataset', None), '__len__') else None
-    with torch.no_grad(), _eval_mode(features):
+    with torch.no_grad(), eval_mode(features):
         for batch in loader:
             if not isinstance(batch, (tuple, list)) or len(batch) < 2: raise ValueError("loader: each batch must be a pair (x, y)")
             x, y = batch[0], torch.as_tensor(batch[1])
@@ -183,7 +195,7 @@ def _recompute_(best:PushResult, features:Callable, dataset):
     h, w = best.prototypes.shape[2:]
     best.prototypes = best.prototypes.clone()
     srcs = best.image_idx[best.found].unique().tolist()  # sorted
-    with torch.no_grad(), _eval_mode(features):
+    with torch.no_grad(), eval_mode(features):
         for k in range(0, len(srcs), RECOMPUTE_CHUNK):
             chunk = srcs[k:k + RECOMPUTE_CHUNK]
             chunk = chunk + chunk[-1:] * (RECOMPUTE_CHUNK - len(chunk))
@@ -216,11 +228,11 @@ def push(features:Callable,          # x -> feature map f(x), shape (B, D, H, W)
          percentile:float=95.,       # the high-activation box holds the upsampled similarity map's pixels at or above this percentile
         )->PushResult:
     "Project each prototype onto its nearest patch among images of its class(es); unchanged (with a warning) if there is none."
-    _check_identity(prototypes, identity)
+    check_identity(prototypes, identity)
     check_in_order(loader)
     p0 = prototypes.detach()
     best = None
-    for x, z, y, idx in _stream(features, loader, identity.shape[1], first_index, index_step, device):
+    for x, z, y, idx in feature_stream(features, loader, identity.shape[1], first_index, index_step, device):
         if best is None:  # the initial state: every prototype unfound, keeping its old value
             P, dt = len(p0), z.device
             pz, ident = p0.to(dt, z.dtype), identity.to(dt)

@@ -10,7 +10,7 @@ import numpy as np, torch
 from torch import Tensor
 from .prototypes import log_similarity
 from .protopnet import ProtoPNet
-from .push import _check_identity
+from .push import check_identity
 
 # %% auto #0
 __all__ = ['SIMILARITIES', 'sq_diff_sums', 'dd_similarity', 'prototype_activations', 'di_similarity', 'random_similarity',
@@ -171,7 +171,7 @@ class Merge(NamedTuple):
 # %% ../nbs/09_share.ipynb #e59b9758
 def _check_merge(prototypes:Tensor, identity:Tensor, last_weight:Tensor, sim:Tensor, source:Tensor|None):
     "Raise a `ValueError` naming the argument when the inputs of a merge step do not fit together."
-    _check_identity(prototypes, identity)
+    check_identity(prototypes, identity)
     P = len(prototypes)
     if last_weight.shape != identity.T.shape: raise ValueError(f"last_weight: expected shape (C, P) = {tuple(identity.T.shape)}, got {tuple(last_weight.shape)}")
     if source is not None and (source.ndim != 2 or len(source) != P): raise ValueError(f"source: expected {P} rows, got shape {tuple(source.shape)}")
