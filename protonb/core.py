@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #b1e2bbf3
 from __future__ import annotations
-import os, re, math, random, tempfile, contextlib, pickle, threading
+import os, re, math, random, signal, tempfile, contextlib, pickle, threading
 from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
 __all__ = ['CKPT_VERSION', 'seed_everything', 'rng_states', 'set_rng_states', 'get_device', 'umask', 'atomic_write', 'error_line',
-           'save_checkpoint', 'load_checkpoint', 'cache_dir', 'check_bool', 'check_int', 'check_float', 'check_choice',
-           'check_writable', 'check_finite']
+           'deferred_interrupt', 'save_checkpoint', 'load_checkpoint', 'cache_dir', 'check_bool', 'check_int',
+           'check_float', 'check_choice', 'check_writable', 'check_finite']
 
 # %% ../nbs/00_core.ipynb #a937d6d6
 def seed_everything(seed: int, # the seed for `random`, NumPy and PyTorch (CPU and CUDA)
@@ -103,6 +103,20 @@ def error_line(e: BaseException, # the exception to describe
     return line if len(line) <= limit else line[:limit - 3] + '...'
 
 
+# %% ../nbs/00_core.ipynb #83e35d10
+@contextlib.contextmanager
+def deferred_interrupt():
+    "Hold Ctrl-C (SIGINT) until the block ends, then raise it: an interrupt never lands inside a write (main thread only)."
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got = []
+    old = signal.signal(signal.SIGINT, lambda *a: got.append(1))
+    try: yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if got: raise KeyboardInterrupt
+
 # %% ../nbs/00_core.ipynb #bfe80a02
 CKPT_VERSION = 1
 
@@ -116,7 +130,7 @@ def save_checkpoint(path: str | os.PathLike, # the file to write (atomically)
     "Save `model`'s state_dict, its config, the RNG states and `extra` to `path`, atomically."
     sd = model.state_dict() if isinstance(model, torch.nn.Module) else model
     ck = dict(protonb=CKPT_VERSION, arch=arch, kind=kind, config=dict(config or {}), model=sd, rng=rng_states(), **extra)
-    with atomic_write(path) as f: torch.save(ck, f)
+    with deferred_interrupt(), atomic_write(path) as f: torch.save(ck, f)
     return Path(path)
 
 # %% ../nbs/00_core.ipynb #d06a4b28
