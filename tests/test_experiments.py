@@ -41,7 +41,8 @@ def test_main_job_synthetic(tmp_path):
     r = subprocess.run(['bash', str(ROOT/'tools'/'main.sh'), '--smoke', '--out', str(tmp_path), '--size', '64'], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
     for f in ('00_data_overview.ipynb', '01_protopnet.ipynb', 'samples.png', 'accuracy_per_stage.png', 'prototypes.png', 'explanation.png',
-              'protopnet/best.pt', 'protopnet/metrics.csv', 'results.json'):
+              'protopnet/best.pt', 'protopnet/metrics.csv', 'results.json', '04_share.ipynb', 'share/fig6_accuracy_vs_prototypes.png',
+              'share/class_graph.graphml', 'share/results.json', 'sharing_graph.png'):
         assert (tmp_path/f).is_file(), f
 
 def test_main_job_cub50(tmp_path):

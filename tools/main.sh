@@ -2,19 +2,21 @@
 # Command 1: the main job. Sets up .venv if needed, then runs the experiment notebooks with papermill: the data
 # overview, then ProtoPNet training (warm-up on the feature cache, joint, push, last layer, k-NN pruning) beside the
 # linear-head baseline on the same backbone, data and wall-clock budget, with the accuracy of every stage, the
-# prototypes and an explanation figure. Executed notebooks, checkpoints, figures and results.json go to the output folder.
+# prototypes and an explanation figure; then ProtoPShare's merge-pruning of the trained model (accuracy against the number
+# of prototypes for the data-dependent, data-independent and random similarities and k-NN pruning, the class graph) in share/. Executed notebooks, checkpoints, figures and results.json go to the output folder.
 #   bash tools/main.sh                                               # the embedded synthetic parts world -> runs/synthetic
 #   bash tools/main.sh --data ../shared/data/cub50 --crop --out runs/cub50
 #   bash tools/main.sh --method deformable                           # Deformable ProtoPNet vs nd vs ProtoPNet, Table 2 ablations -> runs/deformable-synthetic
 # Options: --data NAME_OR_FOLDER ('synthetic' or a dataset folder), --out FOLDER, --crop, --seed N, --size PX, --warm-steps N,
 #   --joint-steps N, --last-steps N, --views K (defaults: the `cpu` preset's, chosen on validation; size 160 and 200 joint steps
 #   on the synthetic world, 224 and no joint steps on a folder), --backbone NAME (default efficientnet_lite0, pretrained offline),
-#   --no-baseline (skip the linear-head baseline), --smoke (the experiments' tiny smoke settings: a random tiny backbone),
+#   --no-baseline (skip the linear-head baseline), --no-share (skip the ProtoPShare sweep that follows ProtoPNet's training),
+#   --smoke (the experiments' tiny smoke settings: a random tiny backbone),
 #   --method protopnet|deformable (default protopnet; deformable runs nbs/experiments/05_deformable.ipynb: warm-up, head with
 #   offsets and last-layer steps on the feature cache, defaults 200/300/200 steps, 1 view, 5 prototypes a class, D = 64), --head-steps N.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data=synthetic; out=""; crop=False; seed=0; size=""; warm=""; joint=""; last=""; views=""; backbone=efficientnet_lite0; baseline=True; smoke=0; method=protopnet; head=""
+data=synthetic; out=""; crop=False; seed=0; size=""; warm=""; joint=""; last=""; views=""; backbone=efficientnet_lite0; baseline=True; share=True; smoke=0; method=protopnet; head=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data="${2:?--data needs a value}"; shift 2;;
@@ -28,10 +30,11 @@ while [ $# -gt 0 ]; do
     --views) views="${2:?--views needs a value}"; shift 2;;
     --backbone) backbone="${2:?--backbone needs a value}"; shift 2;;
     --no-baseline) baseline=False; shift;;
+    --no-share) share=False; shift;;
     --smoke) smoke=1; shift;;
     --method) method="${2:?--method needs a value}"; shift 2;;
     --head-steps) head="${2:?--head-steps needs a value}"; shift 2;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "main.sh: unknown argument '$1' (see --help)" >&2; exit 2;;
   esac
 done
@@ -66,11 +69,16 @@ elif [ "$smoke" = 1 ]; then
   pm 00_data_overview.ipynb -p dataset "$data" -p crop "$crop" -p seed "$seed" -p image_size 64 -p out_dir "$out"
   common=(-p dataset "$data" -p crop "$crop" -p seed "$seed" -p out_dir "$out")
   if [ "$data" = synthetic ]; then pm 01_protopnet.ipynb "${common[@]}"; else pm 01_protopnet.ipynb "${common[@]}" -y "data_kwargs: {}"; fi
+  [ "$share" = False ] || pm 04_share.ipynb -p checkpoint "$out/protopnet/best.pt" -p out_dir "$out/share" -y "strategies: {last: 5}" -p perturb_images 8
 else
   pm 00_data_overview.ipynb -p dataset "$data" -p crop "$crop" -p seed "$seed" -p image_size "$size" -p out_dir "$out"
   pm 01_protopnet.ipynb -p dataset "$data" -p crop "$crop" -p seed "$seed" -p out_dir "$out" -p baseline "$baseline" -y "data_kwargs: {}" \
      -p backbone "$backbone" -p pretrained True -p image_size "$size" -p batch_size 32 -p per_class 10 -p proto_dim 128 \
      -p warm_steps "$warm" -p joint_steps "$joint" -p last_steps "$last" -p views "$views"
+  # ProtoPShare on the trained model: the sweeps of Fig. 6 (zeta 10%, h-only finetuning) down to 20% of the prototypes,
+  # k-NN pruning, the class graph; Table 1 with h-only finetuning and a ProtoPNet trained directly with the final count
+  [ "$share" = False ] || pm 04_share.ipynb -p checkpoint "$out/protopnet/best.pt" -p out_dir "$out/share" -p target 0.2 \
+     -y "zetas: [10.0]" -y "strategies: {last: 25}" -y "direct_steps: [$warm, $last]" -p perturb_images 200 -y "magnitudes: [1.0]"
 fi
 echo "main.sh: executed notebooks, checkpoints and figures are in $out"
 cat "$out/results.json"
