@@ -8,6 +8,7 @@ import copy, math, xml.etree.ElementTree as ET
 from pathlib import Path
 import numpy as np, torch
 from .core import atomic_write
+from .protopnet import Source
 
 # %% auto #0
 __all__ = ['class_graph', 'shared_prototypes', 'graph_edges', 'write_graphml', 'class_samples', 'plot_class_graph', 'plot_shared',
@@ -77,7 +78,10 @@ def plot_class_graph(adj: np.ndarray,           # (C, C) class graph
         ax.plot(*xy[[i, j]].T, color='tab:blue', lw=0.5 + 3 * w / wmax, alpha=0.6, zorder=1)
         if w > 1: ax.text(*xy[[i, j]].mean(0), str(w), fontsize=7, ha='center', va='center', color='tab:blue')
     for c in range(C): _node(ax, xy[c], str(names[c] if names else c), (samples or {}).get(c, []), thumb)
-    ax.set_xlim(-1.35, 1.35); ax.set_ylim(-1.35, 1.35); ax.set_aspect('equal'); ax.axis('off')
+    ax.set_xlim(-1.35, 1.35)
+    ax.set_ylim(-1.35, 1.35)
+    ax.set_aspect('equal')
+    ax.axis('off')
     if title: ax.set_title(title, fontsize=10)
     return fig
 
@@ -102,7 +106,9 @@ def plot_shared(identity,   # (P, C) class identity
     ps, ds = shared_prototypes(identity, a, b), copy.copy(dataset)
     ds.transform = None
     fig, axs = plt.subplots(1, max(1, len(ps)), figsize=(size * max(1, len(ps)), size), squeeze=False)
-    for ax, p in zip(axs.flat, ps): ax.imshow(_patch(ds, torch.as_tensor(sources)[p], image_size)); ax.set_title(f'prototype {p}', fontsize=7)
+    for ax, p in zip(axs.flat, ps):
+        ax.imshow(_patch(ds, torch.as_tensor(sources)[p], image_size))
+        ax.set_title(f'prototype {p}', fontsize=7)
     for ax in axs.flat: ax.axis('off')
     fig.suptitle(f"shared by {names[a] if names else a} and {names[b] if names else b}: {len(ps)}", fontsize=8, y=1.12)
     return fig
@@ -110,9 +116,9 @@ def plot_shared(identity,   # (P, C) class identity
 # %% ../nbs/09c_share_graph.ipynb #14bfc47d
 def _patch(ds, src, image_size):
     "The high-activation box of source row `src`, cut from its untransformed image."
-    im = ds[int(src[0])][0]
+    im = ds[int(Source.of(src).image)][0]
     s = im.size[0] / image_size if image_size else 1.
-    x0, y0, x1, y1 = (src[7:11].float() * s).round().int().tolist()
+    x0, y0, x1, y1 = (Source.of(src).act_box.float() * s).round().int().tolist()
     return np.asarray(im)[max(y0, 0):max(y1, y0 + 1), max(x0, 0):max(x1, x0 + 1)]
 
 # %% ../nbs/09c_share_graph.ipynb #22859ace
@@ -130,10 +136,12 @@ def dominant_parts(sources,    # (P, 11) `proto_source` rows (high-activation bo
     "The ground-truth part type each prototype shows: the part overlapping its high-activation box most."
     out, S = [], torch.as_tensor(sources).detach().cpu().double()
     for src in S:
-        if src[0] < 0: out.append(-1); continue
-        a = dataset.annotation(int(src[0]))
+        if Source.of(src).image < 0:
+            out.append(-1)
+            continue
+        a = dataset.annotation(int(Source.of(src).image))
         s = image_size / dataset.img_size if image_size else 1.
-        ov = [_overlap(src[7:11].tolist(), [v * s for v in box]) for box in a['part_boxes']]
+        ov = [_overlap(Source.of(src).act_box.tolist(), [v * s for v in box]) for box in a['part_boxes']]
         out.append(a['part_ids'][int(np.argmax(ov))] if ov and max(ov) > 0 else -1)
     return np.array(out, dtype=np.int64)
 
