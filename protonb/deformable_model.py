@@ -18,6 +18,7 @@ from .deformable import deformable_similarity, _grid
 from .losses import own_prototypes, weighted_sum, _check, _masked_min
 from .push import check_in_order, feature_stream
 from .train import METHODS, Method, TrainConfig, PRESETS, PAPER_EPOCH
+from .protopnet import class_connections
 
 # %% auto #0
 __all__ = ['DEFORMABLE_COEFS', 'DEFORMABLE_STAGE_PARTS', 'eps_normalize', 'at_stride16', 'offset_branch', 'DeformableProtoPNet',
@@ -133,7 +134,7 @@ def __repr__(self:DeformableProtoPNet)->str:
 def init_last_layer(self:DeformableProtoPNet, incorrect_weight:float|None=None):
     "Set W_h to +1 (own class) and `incorrect_weight` (other classes), from the class identity."
     w = self.incorrect_weight if incorrect_weight is None else incorrect_weight
-    with torch.no_grad(): self.last_layer.weight.copy_(self.identity.T + w * (1 - self.identity.T))
+    with torch.no_grad(): self.last_layer.weight.copy_(class_connections(self.identity, w))
 
 # %% ../nbs/12_deformable_model.ipynb #0378192f
 @patch

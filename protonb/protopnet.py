@@ -15,7 +15,7 @@ from fastcore.basics import patch
 SOURCE_COLS = 11  # proto_source: image index, i, j, receptive-field box (4), high-activation box (4)
 
 # %% auto #0
-__all__ = ['SOURCE_COLS', 'Source', 'source_rows', 'ProtoPNet', 'protopnet', 'from_config']
+__all__ = ['SOURCE_COLS', 'Source', 'source_rows', 'ProtoPNet', 'class_connections', 'protopnet', 'from_config']
 
 # %% ../nbs/04_protopnet.ipynb #3ee2bc52
 class Source(NamedTuple):
@@ -66,11 +66,17 @@ class ProtoPNet(nn.Module):
     def n_classes(self) -> int: return self.prototype_layer.n_classes
 
 # %% ../nbs/04_protopnet.ipynb #c712d6f0
+def class_connections(identity: Tensor, # (P, C) class identity (multi-hot rows allowed)
+                      incorrect_weight: float, # the weight to the classes a prototype does not belong to
+                     ) -> Tensor: # (C, P) initial last-layer weight
+    "+1 from each prototype to its own class(es), `incorrect_weight` to the others."
+    return identity.T + incorrect_weight * (1 - identity.T)
+
 @patch
 def init_last_layer(self: ProtoPNet, incorrect_weight: float | None = None):
     "Set W_h to +1 (own class) and `incorrect_weight` (other classes), from the class identity."
     w = self.incorrect_weight if incorrect_weight is None else incorrect_weight
-    with torch.no_grad(): self.last_layer.weight.copy_(self.identity.T + w * (1 - self.identity.T))
+    with torch.no_grad(): self.last_layer.weight.copy_(class_connections(self.identity, w))
 
 # %% ../nbs/04_protopnet.ipynb #ddad4096
 @patch
