@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #b1e2bbf3
 from __future__ import annotations
-import os, re, math, random, signal, tempfile, contextlib, pickle, threading
+import os, re, math, random, signal, tempfile, contextlib, threading
 from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
 __all__ = ['CKPT_VERSION', 'seed_everything', 'rng_states', 'set_rng_states', 'get_device', 'umask', 'atomic_write', 'error_line',
            'deferred_interrupt', 'save_checkpoint', 'load_checkpoint', 'cache_dir', 'check_bool', 'check_int',
-           'check_float', 'check_choice', 'check_writable', 'check_finite']
+           'check_float', 'check_choice', 'check_writable', 'check_finite', 'stratified_split']
 
 # %% ../nbs/00_core.ipynb #a937d6d6
 def seed_everything(seed: int, # the seed for `random`, NumPy and PyTorch (CPU and CUDA)
@@ -139,7 +139,7 @@ def load_checkpoint(path: str | os.PathLike, # a file written by `save_checkpoin
                     arch: str | None = None, # if given, the architecture the checkpoint must have
                     restore_rng: bool = False, # also restore the RNG states
                     kind: str | None = None, # if given, the kind of checkpoint it must be ('train', 'push', ...)
-                    map_location: str | torch.device = 'cpu',
+                    map_location: str | torch.device = 'cpu', # where the tensors are loaded
                    ) -> dict:
     "Load a protonb checkpoint safely (`weights_only=True`), check its architecture, optionally fill `model`."
     path = Path(path)
@@ -149,7 +149,8 @@ def load_checkpoint(path: str | os.PathLike, # a file written by `save_checkpoin
         raise ValueError(f"{path} is not a protonb checkpoint (it cannot be read as a safe torch file: {error_line(e)})") from None
     if not isinstance(ck, dict) or 'protonb' not in ck or 'model' not in ck:
         raise ValueError(f"{path} is not a protonb checkpoint (no 'protonb' and 'model' entries)")
-    if ck['protonb'] > CKPT_VERSION: raise ValueError(f"{path} has checkpoint format {ck['protonb']}, newer than this protonb ({CKPT_VERSION})")
+    if ck['protonb'] > CKPT_VERSION:
+        raise ValueError(f"{path} has checkpoint format {ck['protonb']}, newer than this protonb ({CKPT_VERSION})")
     if arch is not None and ck['arch'] != arch:
         raise ValueError(f"{path} holds a {ck['arch']!r} model, expected architecture {arch!r}")
     got = ck.get('kind') or ('train' if 'train_config' in ck else 'model')  # checkpoints of format 1 written before kinds existed
@@ -169,10 +170,15 @@ def cache_dir() -> Path:
     return p
 
 # %% ../nbs/00_core.ipynb #0866a794
+_BOOL_HINT = " (papermill passes unquoted true/false as text: write -p NAME True, or -y 'NAME: true')"
+
 def _fail(name, v, what):
-    hint = " (papermill passes unquoted true/false as text: write -p NAME True, or -y 'NAME: true')" if isinstance(v, str) and what == 'True or False' else ''
+    "Raise the `ValueError` of a bad parameter: its name, what it must be and what it got."
+    hint = _BOOL_HINT if isinstance(v, str) and what == 'True or False' else ''
     raise ValueError(f"{name} must be {what}, got {v!r}{hint}")
 
+
+# %% ../nbs/00_core.ipynb #745934bd
 def check_bool(name: str, # the parameter's name, for the message
                v, # the value
               ) -> bool:
@@ -189,7 +195,7 @@ def check_int(name: str, # the parameter's name, for the message
     "`v` if it is an integer (not a bool) in [lo, hi], else a `ValueError` naming `name` and the range."
     ok = isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
     if not ok or (lo is not None and v < lo) or (hi is not None and v > hi):
-        rng = f"in [{lo}, {hi}]" if lo is not None and hi is not None else f">= {lo}" if lo is not None else f"<= {hi}" if hi is not None else ''
+        rng = f"in [{lo}, {hi}]" if None not in (lo, hi) else f">= {lo}" if lo is not None else f"<= {hi}" if hi is not None else ''
         _fail(name, v, f"an integer {rng}".strip())
     return int(v)
 
@@ -207,7 +213,12 @@ def check_float(name: str, # the parameter's name, for the message
     if not ok: _fail(name, v, f"a finite number in [{lo}, {hi}{')' if hi_open else ']'}")
     return float(v)
 
-def check_choice(name: str, v, choices) -> object:
+
+# %% ../nbs/00_core.ipynb #668b29ab
+def check_choice(name: str, # the parameter's name, for the message
+                 v, # the value
+                 choices, # the allowed values (equal and of the same type)
+                ) -> object:
     "`v` if it is one of `choices`, else a `ValueError` listing them."
     if not any(v == c and type(v) is type(c) for c in choices): _fail(name, v, f"one of {list(choices)}")
     return v
@@ -236,3 +247,21 @@ def check_finite(named, # (name, tensor) pairs, e.g. `model.named_parameters()` 
         if torch.is_tensor(t) and t.is_floating_point() and not torch.isfinite(t).all():
             bad = int((~torch.isfinite(t)).sum())
             raise FloatingPointError(f"{where + ': ' if where else ''}{k} has {bad} non-finite value(s) (NaN or infinity)")
+
+# %% ../nbs/00_core.ipynb #1a62305b
+def stratified_split(targets, # class label of each training image
+                     fraction: float, # share of each class that goes to validation
+                     seed: int = 0, # seed of the split's own generator
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    "Indices `(train, val)`: `round(fraction * n_c)` images of each class `c` go to validation (at least one, never all)."
+    if not 0 <= fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {fraction}")
+    targets = np.asarray(targets)
+    rng = np.random.default_rng(seed)
+    val = []
+    for c in np.unique(targets):
+        idx = np.flatnonzero(targets == c)
+        k = int(round(fraction * len(idx)))
+        if fraction > 0 and len(idx) > 1: k = min(max(k, 1), len(idx) - 1)
+        val.extend(rng.permutation(idx)[:k])
+    val = np.sort(np.array(val, dtype=int))
+    return np.setdiff1d(np.arange(len(targets)), val), val

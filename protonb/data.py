@@ -10,15 +10,16 @@ from collections import Counter
 import numpy as np, torch
 from PIL import Image, ImageFile
 from fastcore.basics import patch
-from .core import cache_dir, atomic_write
 from torch.utils.data import Dataset, DataLoader
 from torchvision.transforms import v2 as T
+from .core import cache_dir, atomic_write, stratified_split
+from .synthetic import SyntheticParts
 
 # %% auto #0
-__all__ = ['SPLITS', 'IMG_EXTS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'DatasetError', 'read_image', 'clip_box', 'stratified_split',
-           'ImageDataset', 'verify_images', 'CUB200', 'StanfordCars', 'StanfordDogs', 'ImageFolderSplit',
-           'detect_format', 'check_dataset_args', 'get_dataset', 'train_transforms', 'eval_transforms', 'denormalize',
-           'get_loaders', 'show_samples', 'class_counts']
+__all__ = ['SPLITS', 'IMG_EXTS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'DatasetError', 'read_image', 'clip_box', 'ImageDataset',
+           'verify_images', 'CUB200', 'StanfordCars', 'StanfordDogs', 'ImageFolderSplit', 'detect_format',
+           'check_dataset_args', 'get_dataset', 'train_transforms', 'eval_transforms', 'denormalize', 'get_loaders',
+           'show_samples', 'class_counts']
 
 # %% ../nbs/01_data.ipynb #b0900685
 def _to_8bit(im: Image.Image) -> Image.Image:
@@ -30,22 +31,28 @@ def _to_8bit(im: Image.Image) -> Image.Image:
     else: full = max(top, 255.)
     return Image.fromarray((a * (255 / full)).clip(0, 255).round().astype(np.uint8), 'L')
 
-# %% ../nbs/01_data.ipynb #5aaa6665
+# %% ../nbs/01_data.ipynb #e0516457
 class DatasetError(ValueError):
     "A dataset folder, its metadata or one of its images is not usable; the message names the file (and line)."
 
-def read_image(path: str | Path) -> Image.Image:
+# %% ../nbs/01_data.ipynb #36c95080
+def _on_white(im: Image.Image) -> Image.Image:
+    "An image with an alpha channel (or a transparent palette colour) as RGB over white."
+    im = im.convert('RGBA')
+    bg = Image.new('RGB', im.size, (255, 255, 255))
+    bg.paste(im, mask=im.getchannel('A'))
+    return bg
+
+# %% ../nbs/01_data.ipynb #5aaa6665
+def read_image(path: str | Path, # the image file
+              ) -> Image.Image:
     "Open `path` as an RGB image, fully decoded; a `DatasetError` naming the file if it cannot be read."
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(path) as im:
             im.load()
             if im.mode.startswith('I') or im.mode == 'F': return _to_8bit(im).convert('RGB')
-            if im.mode in ('RGBA', 'LA') or (im.mode == 'P' and 'transparency' in im.info):
-                im = im.convert('RGBA')
-                bg = Image.new('RGB', im.size, (255, 255, 255))
-                bg.paste(im, mask=im.getchannel('A'))
-                return bg
+            if im.mode in ('RGBA', 'LA') or (im.mode == 'P' and 'transparency' in im.info): return _on_white(im)
             return im.convert('RGB')
     except FileNotFoundError: raise DatasetError(f"image {path} does not exist") from None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
@@ -53,7 +60,8 @@ def read_image(path: str | Path) -> Image.Image:
 
 # %% ../nbs/01_data.ipynb #3e03f5e3
 def clip_box(box, # (x, y, w, h)
-             width: int, height: int, # the image size
+             width: int, # the image width
+             height: int, # the image height
              where: str = 'box', # names the box in an error message
             ) -> tuple:
     "Clip an `(x, y, w, h)` box to a `width` x `height` image; a `DatasetError` if no area is left."
@@ -63,49 +71,61 @@ def clip_box(box, # (x, y, w, h)
         raise DatasetError(f"{where}: box {tuple(box)} has no area inside the {width}x{height} image")
     return (x0, y0, x1 - x0, y1 - y0)
 
-# %% ../nbs/01_data.ipynb #26d79d6f
-def stratified_split(targets, # class label of each training image
-                     fraction: float, # share of each class that goes to validation
-                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    "Indices `(train, val)`: `round(fraction * n_c)` images of each class `c` go to validation."
-    if not 0 <= fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {fraction}")
-    targets = np.asarray(targets)
-    rng = np.random.default_rng(seed)
-    val = []
-    for c in np.unique(targets):
-        idx = np.flatnonzero(targets == c)
-        k = int(round(fraction * len(idx)))
-        if fraction > 0 and len(idx) > 1: k = min(max(k, 1), len(idx) - 1)
-        val.extend(rng.permutation(idx)[:k])
-    val = np.sort(np.array(val, dtype=int))
-    return np.setdiff1d(np.arange(len(targets)), val), val
-
 # %% ../nbs/01_data.ipynb #2f63f959
 class ImageDataset(Dataset):
     "Images with labels and optional `(x, y, w, h)` boxes; `ds[i] -> (image, label)`."
-    def __init__(self, files, labels, classes, boxes=None, crop=False, transform=None, where=None, skip_unreadable=False):
+    def __init__(self, files, # the image files
+                 labels, # the class index of each image
+                 classes, # the class names
+                 boxes=None, # an `(x, y, w, h)` box per image, in pixels of the stored image; None: no boxes
+                 crop=False, # crop each image to its (clipped) box
+                 transform=None, # applied to the PIL image
+                 where=None, # where each image is listed (file and line), for error messages; None: its path
+                 skip_unreadable=False, # drop undecodable images with one warning instead of failing when read
+                ):
         self.files, self.targets, self.classes = [Path(f) for f in files], [int(l) for l in labels], list(classes)
         self.boxes, self.crop, self.transform = (list(boxes) if boxes is not None else None), crop, transform
         self.where = list(where) if where is not None else [str(f) for f in self.files]
         if crop and self.boxes is None: raise DatasetError("crop=True but this dataset has no bounding boxes")
-        for b, w in zip(self.boxes or [], self.where):
-            if not all(math.isfinite(float(v)) for v in b): raise DatasetError(f"{w}: box {tuple(b)} has a value that is not a finite number")
-        missing = [w for f, w in zip(self.files, self.where) if not f.is_file()]
-        if missing: raise DatasetError(f"{missing[0]}: the listed image does not exist" + (f" (and {len(missing)-1} more)" if len(missing) > 1 else ''))
+        self._check_listed()
         if skip_unreadable: self._drop_unreadable()
-        if crop:  # image headers only: catches a box with nothing inside the image before training starts
-            for i, f in enumerate(self.files):
-                with Image.open(f) as im: clip_box(self.boxes[i], *im.size, where=self.where[i])
+        if crop: self._check_crops()
 
-    def __len__(self): return len(self.files)
-    def __getitem__(self, i):
-        im = self.load(i)
-        return (self.transform(im) if self.transform else im), self.targets[i]
-    def __repr__(self): return f"{type(self).__name__}({len(self)} images, {len(self.classes)} classes, crop={self.crop})"
+# %% ../nbs/01_data.ipynb #fadaaf9e
+@patch
+def _check_listed(self: ImageDataset):
+    "A `DatasetError` naming the first non-finite box, else the first missing image (with the count of the others)."
+    for b, w in zip(self.boxes or [], self.where):
+        if not all(math.isfinite(float(v)) for v in b): raise DatasetError(f"{w}: box {tuple(b)} has a value that is not a finite number")
+    missing = [w for f, w in zip(self.files, self.where) if not f.is_file()]
+    more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ''
+    if missing: raise DatasetError(f"{missing[0]}: the listed image does not exist{more}")
+
+# %% ../nbs/01_data.ipynb #359e23a0
+@patch
+def _check_crops(self: ImageDataset):
+    "A `DatasetError` naming the first box with no area inside its image (reads image headers only)."
+    for i, f in enumerate(self.files):
+        with Image.open(f) as im: clip_box(self.boxes[i], *im.size, where=self.where[i])
+
+# %% ../nbs/01_data.ipynb #9808e121
+@patch
+def __len__(self: ImageDataset): return len(self.files)
+
+@patch
+def __getitem__(self: ImageDataset, i: int) -> tuple:
+    "`(image, label)` of image `i`, the image through `transform` if given."
+    im = self.load(i)
+    return (self.transform(im) if self.transform else im), self.targets[i]
+
+@patch
+def __repr__(self: ImageDataset): return f"{type(self).__name__}({len(self)} images, {len(self.classes)} classes, crop={self.crop})"
 
 # %% ../nbs/01_data.ipynb #011ae768
 @patch
-def load(self: ImageDataset, i: int) -> Image.Image:
+def load(self: ImageDataset,
+         i: int, # the image's index
+        ) -> Image.Image:
     "Image `i` as RGB, cropped to its (clipped) box if `self.crop`."
     im = read_image(self.files[i])
     if not self.crop: return im
@@ -114,12 +134,15 @@ def load(self: ImageDataset, i: int) -> Image.Image:
 
 # %% ../nbs/01_data.ipynb #b4ed2f57
 @patch
-def annotation(self: ImageDataset, i: int) -> dict:
+def annotation(self: ImageDataset,
+               i: int, # the image's index
+              ) -> dict:
     "Label and object box of image `i` (the whole image when cropped; None if the dataset has no boxes)."
     box = None
     if self.boxes is not None:
         with Image.open(self.files[i]) as im: box = clip_box(self.boxes[i], *im.size, where=self.where[i])
-        if self.crop: box = (0., 0., float(round(box[0] + box[2]) - round(box[0])), float(round(box[1] + box[3]) - round(box[1])))
+        x, y, w, h = box
+        if self.crop: box = (0., 0., float(round(x + w) - round(x)), float(round(y + h) - round(y)))
     return dict(label=self.targets[i], box=box, file=str(self.files[i]))
 
 # %% ../nbs/01_data.ipynb #2c58bbb7
@@ -163,6 +186,21 @@ def _files_key(files) -> str:
         h.update(json.dumps([str(Path(f).resolve()), st.st_size, st.st_mtime_ns]).encode())
     return h.hexdigest()
 
+# %% ../nbs/01_data.ipynb #72ac6275
+def _check_decodable(files, min_side: int):
+    "Decode every file; a `DatasetError` naming the first unreadable one, a warning naming images under `min_side` px."
+    bad, small = [], []
+    for f in files:
+        try: w, h = _decoded_size(f)
+        except DatasetError as e: bad.append(e)
+        else:
+            if min(w, h) < min_side: small.append(f"{f} ({w}x{h})")
+    more = f" (and {len(bad) - 1} more unreadable images)" if len(bad) > 1 else ''
+    if bad: raise DatasetError(f"{bad[0]}{more}; --data-arg skip_unreadable=true drops them with a warning")
+    if small:
+        warnings.warn(f"{len(small)} image(s) smaller than {min_side} px on a side will be scaled up many times: {', '.join(small[:3])}")
+
+# %% ../nbs/01_data.ipynb #82049858
 def verify_images(ds, # a dataset with `files` (and `where`); others (the synthetic world) pass unchecked
                   min_side: int = 32, # warn about images smaller than this on a side
                   remember: bool = True, # skip a dataset whose files passed before (unchanged)
@@ -172,15 +210,7 @@ def verify_images(ds, # a dataset with `files` (and `where`); others (the synthe
     if not files: return 0
     stamp = cache_dir()/'verified'/_files_key(files)
     if remember and stamp.exists(): return 0
-    bad, small = [], []
-    for f in files:
-        try: w, h = _decoded_size(f)
-        except DatasetError as e: bad.append(e)
-        else:
-            if min(w, h) < min_side: small.append(f"{f} ({w}x{h})")
-    if bad: raise DatasetError(f"{bad[0]}" + (f" (and {len(bad) - 1} more unreadable images)" if len(bad) > 1 else '')
-                               + "; --data-arg skip_unreadable=true drops them with a warning")
-    if small: warnings.warn(f"{len(small)} image(s) smaller than {min_side} px on a side will be scaled up many times: " + ', '.join(small[:3]))
+    _check_decodable(files, min_side)
     stamp.parent.mkdir(exist_ok=True)
     with atomic_write(stamp, 'w') as fh: fh.write(f"{len(files)} images verified\n")
     return len(files)
@@ -196,6 +226,11 @@ def _select(items: list, labels, split: str, is_train, val_fraction: float, seed
     a, b = stratified_split([labels[i] for i in tr], val_fraction, seed)
     return [tr[j] for j in (a if split == 'train' else b)]
 
+# %% ../nbs/01_data.ipynb #64def5e7
+def _pick(xs: list | None, sel: list[int]) -> list | None:
+    "`xs` at the indices `sel`, or None if `xs` is None."
+    return None if xs is None else [xs[i] for i in sel]
+
 # %% ../nbs/01_data.ipynb #31b98c47
 def _finite(s: str) -> float:
     "A box coordinate: a finite number."
@@ -203,27 +238,71 @@ def _finite(s: str) -> float:
     if not math.isfinite(v): raise ValueError(f"box values must be finite numbers, got {s}")
     return v
 
+# %% ../nbs/01_data.ipynb #bd0f466e
+def _parse_line(path: Path, n: int, line: str, types: tuple) -> tuple:
+    "`(id, fields)` of line `n` of `path`, each field converted by its type; a `DatasetError` naming the line if that fails."
+    parts = line.split(maxsplit=len(types))
+    if len(parts) != len(types) + 1:
+        raise DatasetError(f"{path} line {n}: expected {len(types) + 1} fields, got {len(parts)}: {line!r}")
+    try: return int(parts[0]), tuple(t(v) for t, v in zip(types, parts[1:]))
+    except ValueError as e: raise DatasetError(f"{path} line {n}: cannot parse {line!r} ({e})") from None
+
+# %% ../nbs/01_data.ipynb #ba4b7b32
 def _read_table(path: Path, types: tuple) -> dict:
     "Parse `<id> <field>...` lines of `path` into {id: (fields, line_no)}; errors name the file and line."
     if not path.is_file(): raise DatasetError(f"{path} is missing")
     out = {}
     for n, line in enumerate(path.read_text(encoding='utf-8', errors='replace').splitlines(), 1):
         if not line.strip(): continue
-        parts = line.split(maxsplit=len(types))
-        if len(parts) != len(types) + 1: raise DatasetError(f"{path} line {n}: expected {len(types) + 1} fields, got {len(parts)}: {line!r}")
-        try: key, vals = int(parts[0]), tuple(t(v) for t, v in zip(types, parts[1:]))
-        except ValueError as e: raise DatasetError(f"{path} line {n}: cannot parse {line!r} ({e})") from None
+        key, vals = _parse_line(path, n, line, types)
         if key in out: raise DatasetError(f"{path} line {n}: id {key} already appears on line {out[key][1]}")
         out[key] = (vals, n)
     if not out: raise DatasetError(f"{path} is empty")
     return out
 
+# %% ../nbs/01_data.ipynb #a6090274
 def _agree(ref: dict, ref_path: Path, other: dict, other_path: Path):
     "Both tables must list the same ids; name the first line where they disagree."
     extra = sorted(set(other) - set(ref))
     lacking = sorted(set(ref) - set(other))
     if extra: raise DatasetError(f"{other_path} line {other[extra[0]][1]}: id {extra[0]} is not in {ref_path.name}")
     if lacking: raise DatasetError(f"{other_path}: no entry for id {lacking[0]} ({ref_path.name} line {ref[lacking[0]][1]})")
+
+# %% ../nbs/01_data.ipynb #8f9c74a7
+_CUB = dict(images=('images.txt', (str,)), labels=('image_class_labels.txt', (int,)), split=('train_test_split.txt', (int,)),
+            classes=('classes.txt', (str,)), boxes=('bounding_boxes.txt', (_finite,) * 4))
+
+def _cub_tables(root: Path) -> tuple[dict, dict]:
+    "Paths and parsed tables of a CUB folder's metadata, by name (no `boxes` table without its file); their ids agree."
+    p = {k: root/f for k, (f, _) in _CUB.items()}
+    t = {k: _read_table(p[k], types) for k, (_, types) in _CUB.items() if k != 'boxes' or p[k].is_file()}
+    for k in ('labels', 'split', 'boxes'):
+        if k in t: _agree(t['images'], p['images'], t[k], p[k])
+    return p, t
+
+# %% ../nbs/01_data.ipynb #dfb7b20b
+def _cub_check(p: dict, t: dict):
+    "A `DatasetError` naming the file and line of the first label, split flag or class that does not fit the others."
+    for (c,), n in t['labels'].values():
+        if c not in t['classes']: raise DatasetError(f"{p['labels']} line {n}: class id {c} is not in classes.txt")
+    for (f,), n in t['split'].values():
+        if f not in (0, 1): raise DatasetError(f"{p['split']} line {n}: is_training_image must be 0 or 1, got {f}")
+    counts = Counter(c for (c,), _ in t['labels'].values())
+    for c, (_, n) in t['classes'].items():
+        if not counts[c]: raise DatasetError(f"{p['classes']} line {n}: class {c} has no images")
+    trained = Counter(t['labels'][i][0][0] for i, ((f,), _) in t['split'].items() if f)
+    for c in sorted(t['classes']):
+        if not trained[c]: raise DatasetError(f"{p['classes']} line {t['classes'][c][1]}: class {c} has no training images")
+
+# %% ../nbs/01_data.ipynb #3fd00a57
+def _cub_records(root: Path, p: dict, t: dict) -> tuple:
+    "Ids, files, 0-based labels, boxes (None without a boxes table) and error locations of every image, by id."
+    ids, cidx = sorted(t['images']), {c: k for k, c in enumerate(sorted(t['classes']))}
+    files = [root/'images'/t['images'][i][0][0] for i in ids]
+    ys = [cidx[t['labels'][i][0][0]] for i in ids]
+    boxes = [t['boxes'][i][0] for i in ids] if 'boxes' in t else None
+    where = [f"{p['images']} line {t['images'][i][1]} ({t['images'][i][0][0]})" for i in ids]
+    return ids, files, ys, boxes, where
 
 # %% ../nbs/01_data.ipynb #963742b7
 class CUB200(ImageDataset):
@@ -238,30 +317,13 @@ class CUB200(ImageDataset):
         root = Path(root)
         if not (root/'images.txt').is_file():
             raise DatasetError(f"{root} is not a CUB-style dataset folder: {root/'images.txt'} is missing")
-        p = {k: root/f for k, f in dict(images='images.txt', labels='image_class_labels.txt', split='train_test_split.txt',
-                                        boxes='bounding_boxes.txt', classes='classes.txt').items()}
-        images, labels, flags = _read_table(p['images'], (str,)), _read_table(p['labels'], (int,)), _read_table(p['split'], (int,))
-        classes = _read_table(p['classes'], (str,))
-        boxes = _read_table(p['boxes'], (_finite,) * 4) if p['boxes'].is_file() else None
-        for t, q in [(labels, p['labels']), (flags, p['split'])] + ([(boxes, p['boxes'])] if boxes else []): _agree(images, p['images'], t, q)
-        for i, ((c,), n) in labels.items():
-            if c not in classes: raise DatasetError(f"{p['labels']} line {n}: class id {c} is not in classes.txt")
-        for i, ((f,), n) in flags.items():
-            if f not in (0, 1): raise DatasetError(f"{p['split']} line {n}: is_training_image must be 0 or 1, got {f}")
-        counts = Counter(c for (c,), _ in labels.values())
-        for c, (_, n) in classes.items():
-            if not counts[c]: raise DatasetError(f"{p['classes']} line {n}: class {c} has no images")
-        cids = sorted(classes)
-        cidx = {c: k for k, c in enumerate(cids)}
-        ids = sorted(images)
-        ys = [cidx[labels[i][0][0]] for i in ids]
-        for c in cids:  # a class needs training images too
-            if not any(flags[i][0][0] and labels[i][0][0] == c for i in ids): raise DatasetError(f"{p['classes']} line {classes[c][1]}: class {c} has no training images")
-        sel = _select(ids, ys, split, [flags[i][0][0] == 1 for i in ids], val_fraction, seed)
-        self.root, self.split, self.ids = root, split, [ids[k] for k in sel]
-        super().__init__([root/'images'/images[i][0][0] for i in self.ids], [ys[k] for k in sel], [classes[c][0][0] for c in cids],
-                         boxes=[boxes[i][0] for i in self.ids] if boxes else None, crop=crop, transform=transform,
-                         where=[f"{p['images']} line {images[i][1]} ({images[i][0][0]})" for i in self.ids], skip_unreadable=skip_unreadable)
+        p, t = _cub_tables(root)
+        _cub_check(p, t)
+        ids, files, ys, boxes, where = _cub_records(root, p, t)
+        sel = _select(ids, ys, split, [t['split'][i][0][0] == 1 for i in ids], val_fraction, seed)
+        self.root, self.split, self.ids = root, split, _pick(ids, sel)
+        super().__init__(_pick(files, sel), _pick(ys, sel), [t['classes'][c][0][0] for c in sorted(t['classes'])],
+                         boxes=_pick(boxes, sel), crop=crop, transform=transform, where=_pick(where, sel), skip_unreadable=skip_unreadable)
 
 # %% ../nbs/01_data.ipynb #b5f90cd4
 def _loadmat(path: Path, *keys) -> dict:
@@ -274,101 +336,134 @@ def _loadmat(path: Path, *keys) -> dict:
         if k not in m: raise DatasetError(f"{path}: field {k!r} is missing")
     return m
 
-def _cars_annos(path: Path, img_dir: Path, n_classes: int):
+# %% ../nbs/01_data.ipynb #05bbb217
+def _cars_annos(path: Path, img_dir: Path, n_classes: int) -> tuple[list, list, list, list]:
     "Files, 0-based labels, (x, y, w, h) boxes and error locations of one Cars annotation file."
-    a = np.atleast_1d(_loadmat(path, 'annotations')['annotations'])
     files, ys, boxes, where = [], [], [], []
-    for k, r in enumerate(a):
-        w = f"{path} record {k + 1} ({r.fname})"
-        if not 1 <= int(r.__dict__['class']) <= n_classes: raise DatasetError(f"{w}: class {r.__dict__['class']} is not in cars_meta.mat")
+    for k, r in enumerate(np.atleast_1d(_loadmat(path, 'annotations')['annotations'])):
+        w, label = f"{path} record {k + 1} ({r.fname})", int(r.__dict__['class'])
+        if not 1 <= label <= n_classes: raise DatasetError(f"{w}: class {r.__dict__['class']} is not in cars_meta.mat")
         x1, y1, x2, y2 = (float(getattr(r, f'bbox_{c}')) for c in ('x1', 'y1', 'x2', 'y2'))
         files.append(img_dir/str(r.fname))
-        ys.append(int(r.__dict__['class']) - 1)
+        ys.append(label - 1)
         boxes.append((x1 - 1, y1 - 1, x2 - x1 + 1, y2 - y1 + 1))
         where.append(w)
     return files, ys, boxes, where
 
+# %% ../nbs/01_data.ipynb #567fbc8d
+def _cars_test_annos(root: Path) -> Path:
+    "The labelled test annotations: `cars_test_annos_withlabels.mat` beside `devkit/` or inside it."
+    qs = (root/'cars_test_annos_withlabels.mat', root/'devkit'/'cars_test_annos_withlabels.mat')
+    return next((q for q in qs if q.is_file()), qs[0])
+
 # %% ../nbs/01_data.ipynb #8668a082
 class StanfordCars(ImageDataset):
     "Stanford Cars from its devkit layout (`devkit/*.mat`, `cars_train/`, `cars_test/`)."
-    def __init__(self, root: str | Path, split: str = 'train', crop: bool = False, transform=None,
-                 val_fraction: float = 0.1, seed: int = 0, skip_unreadable: bool = False):
-        root = Path(root)
+    def __init__(self, root: str | Path, # the folder holding devkit/, cars_train/, cars_test/
+                 split: str = 'train', # "train" | "val" | "test"
+                 crop: bool = False, # crop each image to its (clipped) bounding box
+                 transform=None, # applied to the PIL image
+                 val_fraction: float = 0.1, # share of each class's official training images held out for validation
+                 seed: int = 0, # seed of the validation split
+                 skip_unreadable: bool = False): # drop undecodable images with one warning instead of failing when read
+        root, meta = Path(root), Path(root)/'devkit'/'cars_meta.mat'
         if not (root/'devkit').is_dir(): raise DatasetError(f"{root} is not a Stanford Cars folder: {root/'devkit'} is missing")
-        names = [str(n) for n in np.atleast_1d(_loadmat(root/'devkit'/'cars_meta.mat', 'class_names')['class_names'])]
-        test_annos = next((q for q in (root/'cars_test_annos_withlabels.mat', root/'devkit'/'cars_test_annos_withlabels.mat') if q.is_file()),
-                          root/'cars_test_annos_withlabels.mat')
+        names = [str(n) for n in np.atleast_1d(_loadmat(meta, 'class_names')['class_names'])]
         tr = _cars_annos(root/'devkit'/'cars_train_annos.mat', root/'cars_train', len(names))
-        te = _cars_annos(test_annos, root/'cars_test', len(names)) if split == 'test' else ([], [], [], [])
-        for c in range(len(names)):
-            if c not in set(tr[1]): raise DatasetError(f"{root/'devkit'/'cars_meta.mat'}: class {c + 1} ({names[c]}) has no training images")
+        te = _cars_annos(_cars_test_annos(root), root/'cars_test', len(names)) if split == 'test' else ([], [], [], [])
+        if untrained := sorted(set(range(len(names))) - set(tr[1])):
+            raise DatasetError(f"{meta}: class {untrained[0] + 1} ({names[untrained[0]]}) has no training images")
         files, ys, boxes, where = (a + b for a, b in zip(tr, te))
         sel = _select(files, ys, split, [True] * len(tr[0]) + [False] * len(te[0]), val_fraction, seed)
         self.root, self.split = root, split
-        super().__init__([files[i] for i in sel], [ys[i] for i in sel], names, [boxes[i] for i in sel], crop, transform,
-                         [where[i] for i in sel], skip_unreadable)
+        super().__init__(_pick(files, sel), _pick(ys, sel), names, _pick(boxes, sel), crop, transform, _pick(where, sel), skip_unreadable)
 
 # %% ../nbs/01_data.ipynb #58256ae4
 def _voc_box(path: Path) -> tuple:
     "Union of the object boxes of a PASCAL-VOC XML file, as (x, y, w, h); VOC corners are 1-based and inclusive."
     if not path.is_file(): raise DatasetError(f"annotation {path} does not exist")
-    try: bbs = [[float(o.find(f'bndbox/{k}').text) for k in ('xmin', 'ymin', 'xmax', 'ymax')] for o in ET.parse(path).getroot().iter('object')]
+    corners = ('xmin', 'ymin', 'xmax', 'ymax')
+    try: bbs = [[float(o.find(f'bndbox/{k}').text) for k in corners] for o in ET.parse(path).getroot().iter('object')]
     except (ET.ParseError, AttributeError, ValueError) as e: raise DatasetError(f"annotation {path}: cannot read a box ({e})") from None
     if not bbs: raise DatasetError(f"annotation {path}: no object box")
     b = np.array(bbs)
     x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
     return (x0 - 1, y0 - 1, x1 - x0 + 1, y1 - y0 + 1)
 
+# %% ../nbs/01_data.ipynb #93363962
+def _dogs_list(path: Path) -> list[tuple[str, str, int]]:
+    "`(image file, annotation file, 1-based label)` of every record of a Dogs list file."
+    m = _loadmat(path, 'file_list', 'annotation_list', 'labels')
+    cols = (np.atleast_1d(m[k]) for k in ('file_list', 'annotation_list', 'labels'))
+    return [(str(f), str(a), int(l)) for f, a, l in zip(*cols)]
+
+# %% ../nbs/01_data.ipynb #831470d2
+def _dogs_classes(train: list, path: Path) -> list[str]:
+    "Class names by label, from the training records; the labels must be 1..C, one per image folder."
+    n = len({f.split('/')[0] for f, _, _ in train})
+    names = {l: f.split('/')[0].split('-', 1)[-1] for f, _, l in train}
+    if sorted(names) != list(range(1, n + 1)): raise DatasetError(f"{path}: labels must be 1..{n}, one per folder")
+    return [names[l] for l in range(1, n + 1)]
+
 # %% ../nbs/01_data.ipynb #47a4a860
 class StanfordDogs(ImageDataset):
     "Stanford Dogs from its official layout (`lists/*.mat`, `Images/`, `Annotation/`)."
-    def __init__(self, root: str | Path, split: str = 'train', crop: bool = False, transform=None,
-                 val_fraction: float = 0.1, seed: int = 0, skip_unreadable: bool = False):
+    def __init__(self, root: str | Path, # the folder holding lists/, Images/, Annotation/
+                 split: str = 'train', # "train" | "val" | "test"
+                 crop: bool = False, # crop each image to its (clipped) bounding box
+                 transform=None, # applied to the PIL image
+                 val_fraction: float = 0.1, # share of each class's official training images held out for validation
+                 seed: int = 0, # seed of the validation split
+                 skip_unreadable: bool = False): # drop undecodable images with one warning instead of failing when read
         root = Path(root)
         if not (root/'lists').is_dir(): raise DatasetError(f"{root} is not a Stanford Dogs folder: {root/'lists'} is missing")
-        recs = {}
-        for s in ('train', 'test'):
-            m = _loadmat(root/'lists'/f'{s}_list.mat', 'file_list', 'annotation_list', 'labels')
-            recs[s] = [(str(f), str(a), int(l)) for f, a, l in zip(np.atleast_1d(m['file_list']), np.atleast_1d(m['annotation_list']), np.atleast_1d(m['labels']))]
-        cls = sorted({f.split('/')[0] for f, _, _ in recs['train']})
-        names = {l: f.split('/')[0].split('-', 1)[-1] for f, _, l in recs['train']}
-        if sorted(names) != list(range(1, len(cls) + 1)): raise DatasetError(f"{root/'lists'/'train_list.mat'}: labels must be 1..{len(cls)}, one per folder")
-        allr = recs['train'] + (recs['test'] if split == 'test' else [])
-        ys = [l - 1 for _, _, l in allr]
-        sel = _select(allr, ys, split, [True] * len(recs['train']) + [False] * (len(allr) - len(recs['train'])), val_fraction, seed)
-        boxes = [_voc_box(root/'Annotation'/allr[i][1]) if crop else None for i in sel]
+        tr, te = (_dogs_list(root/'lists'/f'{s}_list.mat') for s in ('train', 'test'))
+        classes = _dogs_classes(tr, root/'lists'/'train_list.mat')
+        recs = tr + (te if split == 'test' else [])
+        sel = _select(recs, [l - 1 for *_, l in recs], split, [True] * len(tr) + [False] * (len(recs) - len(tr)), val_fraction, seed)
+        boxes = [_voc_box(root/'Annotation'/recs[i][1]) for i in sel] if crop else None
+        lists = f"{root/'lists'}/{split if split == 'test' else 'train'}_list.mat"
         self.root, self.split = root, split
-        super().__init__([root/'Images'/allr[i][0] for i in sel], [ys[i] for i in sel], [names[l] for l in range(1, len(cls) + 1)],
-                         boxes if crop else None, crop, transform, [f"{root/'lists'}/{split if split == 'test' else 'train'}_list.mat ({allr[i][0]})" for i in sel], skip_unreadable)
+        super().__init__([root/'Images'/recs[i][0] for i in sel], [recs[i][2] - 1 for i in sel], classes, boxes, crop, transform,
+                         [f"{lists} ({recs[i][0]})" for i in sel], skip_unreadable)
 
-# %% ../nbs/01_data.ipynb #833d0018
+# %% ../nbs/01_data.ipynb #e053bc46
 IMG_EXTS = {'.jpg', '.jpeg', '.png', '.bmp', '.gif', '.tif', '.tiff', '.webp'}
 
+def _scan_folder(root: Path, s: str, classes: list, required: bool) -> list:
+    "`(file, label)` of the images in `root/s/<class>/`, class by class; with `required`, a class without images is an error."
+    out = []
+    for k, c in enumerate(classes):
+        fs = sorted(f for f in (root/s/c).glob('*') if f.suffix.lower() in IMG_EXTS) if (root/s/c).is_dir() else []
+        if required and not fs: raise DatasetError(f"{root/s/c}: class {c!r} has no images")
+        out += [(f, k) for f in fs]
+    return out
+
+# %% ../nbs/01_data.ipynb #833d0018
 class ImageFolderSplit(ImageDataset):
     "A `train/<class>/*` + `test/<class>/*` tree; validation is carved from `train/`."
-    def __init__(self, root: str | Path, split: str = 'train', transform=None, val_fraction: float = 0.1, seed: int = 0,
-                 skip_unreadable: bool = False, crop: bool = False):
+    def __init__(self, root: str | Path, # the folder holding train/ and test/
+                 split: str = 'train', # "train" | "val" | "test"
+                 transform=None, # applied to the PIL image
+                 val_fraction: float = 0.1, # share of each class's training images held out for validation
+                 seed: int = 0, # seed of the validation split
+                 skip_unreadable: bool = False, # drop undecodable images with one warning instead of failing when read
+                 crop: bool = False): # must stay False: an ImageFolder tree has no boxes
         root = Path(root)
         if not (root/'train').is_dir(): raise DatasetError(f"{root} is not an ImageFolder tree: {root/'train'} is missing")
         classes = sorted(p.name for p in (root/'train').iterdir() if p.is_dir())
         if not classes: raise DatasetError(f"{root/'train'} has no class folders")
-        def scan(s):
-            out = []
-            for k, c in enumerate(classes):
-                fs = sorted(f for f in (root/s/c).glob('*') if f.suffix.lower() in IMG_EXTS) if (root/s/c).is_dir() else []
-                if s == 'train' and not fs: raise DatasetError(f"{root/s/c}: class {c!r} has no images")
-                out += [(f, k) for f in fs]
-            return out
-        tr = scan('train')
-        te = scan('test') if split == 'test' else []
+        tr = _scan_folder(root, 'train', classes, True)
+        te = _scan_folder(root, 'test', classes, False) if split == 'test' else []
         if split == 'test' and not (root/'test').is_dir(): raise DatasetError(f"{root/'test'} is missing")
-        allr = tr + te
-        sel = _select(allr, [y for _, y in allr], split, [True] * len(tr) + [False] * len(te), val_fraction, seed)
+        recs = tr + te
+        sel = _select(recs, [y for _, y in recs], split, [True] * len(tr) + [False] * len(te), val_fraction, seed)
         self.root, self.split = root, split
-        super().__init__([allr[i][0] for i in sel], [allr[i][1] for i in sel], classes, None, crop, transform, None, skip_unreadable)
+        super().__init__([recs[i][0] for i in sel], [recs[i][1] for i in sel], classes, None, crop, transform, None, skip_unreadable)
 
 # %% ../nbs/01_data.ipynb #b806bd58
-def detect_format(root: str | Path) -> str:
+def detect_format(root: str | Path, # a dataset folder
+                 ) -> str:
     "The layout of a dataset folder: 'cub', 'cars', 'dogs' or 'imagefolder'."
     root = Path(root)
     if not root.is_dir(): raise DatasetError(f"dataset folder {root} does not exist")
@@ -379,6 +474,7 @@ def detect_format(root: str | Path) -> str:
     raise DatasetError(f"{root} is not a dataset folder: expected images.txt (CUB layout), devkit/ (Stanford Cars), "
                        "lists/ + Images/ (Stanford Dogs) or train/ + test/ (ImageFolder)")
 
+# %% ../nbs/01_data.ipynb #489aef99
 def check_dataset_args(cls, # the dataset class
                        kwargs: dict, # the extra arguments for it (`data_kwargs`, `--data-arg`)
                       ):
@@ -388,11 +484,17 @@ def check_dataset_args(cls, # the dataset class
     if bad := [k for k in kwargs if k not in takes]:
         raise ValueError(f"data_kwargs / --data-arg: {cls.__name__} takes no argument {bad[0]!r} (it takes: {', '.join(takes)})")
 
-def get_dataset(name: str | Path | None = 'synthetic', # "synthetic" or a dataset folder
-                split: str = 'train', transform=None, crop: bool = False, val_fraction: float = 0.1, seed: int = 0, **kwargs):
+# %% ../nbs/01_data.ipynb #18719f51
+def get_dataset(name: str | Path | None = 'synthetic', # "synthetic" (or None) or a dataset folder
+                split: str = 'train', # "train" | "val" | "test"
+                transform=None, # applied to the PIL image
+                crop: bool = False, # crop each image to its bounding box (real datasets with boxes)
+                val_fraction: float = 0.1, # share of each class's training images held out for validation
+                seed: int = 0, # seed of the validation split (and of the synthetic world)
+                **kwargs, # more arguments for the dataset class, checked by `check_dataset_args`
+               ):
     "A dataset by name (`'synthetic'`) or folder; `kwargs` go to the dataset class."
     if name is None or str(name) == 'synthetic':
-        from protonb.synthetic import SyntheticParts
         check_dataset_args(SyntheticParts, kwargs)
         return SyntheticParts(split=split, transform=transform, val_fraction=val_fraction, seed=seed, **kwargs)
     cls = dict(cub=CUB200, cars=StanfordCars, dogs=StanfordDogs, imagefolder=ImageFolderSplit)[detect_format(name)]
@@ -402,26 +504,49 @@ def get_dataset(name: str | Path | None = 'synthetic', # "synthetic" or a datase
 # %% ../nbs/01_data.ipynb #9f68889f
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
-def _to_tensor(mean, std): return [T.ToImage(), T.ToDtype(torch.float32, scale=True), T.Normalize(mean, std)]
+def _to_tensor(mean, std) -> list:
+    "The transforms from a PIL image to a normalised float tensor."
+    return [T.ToImage(), T.ToDtype(torch.float32, scale=True), T.Normalize(mean, std)]
 
-def train_transforms(size: int = 224, mean=IMAGENET_MEAN, std=IMAGENET_STD) -> T.Compose:
+# %% ../nbs/01_data.ipynb #69445fc5
+def train_transforms(size: int = 224, # side of the square model input, in pixels
+                     mean=IMAGENET_MEAN, # per-channel mean of the backbone's normalisation
+                     std=IMAGENET_STD, # per-channel standard deviation of the backbone's normalisation
+                    ) -> T.Compose:
     "Online version of the papers' augmentation: rotation, skew, shear and flip, each with probability 0.5; resize, normalise."
+    shear = T.RandomAffine(0, shear=(-10, 10, -10, 10))
     return T.Compose([T.Resize((size, size), antialias=True), T.RandomApply([T.RandomRotation(15)], p=0.5),
-                      T.RandomPerspective(distortion_scale=0.2, p=0.5), T.RandomApply([T.RandomAffine(0, shear=(-10, 10, -10, 10))], p=0.5),
+                      T.RandomPerspective(distortion_scale=0.2, p=0.5), T.RandomApply([shear], p=0.5),
                       T.RandomHorizontalFlip(p=0.5), *_to_tensor(mean, std)])
 
-def eval_transforms(size: int = 224, mean=IMAGENET_MEAN, std=IMAGENET_STD) -> T.Compose:
+# %% ../nbs/01_data.ipynb #13e689f3
+def eval_transforms(size: int = 224, # side of the square model input, in pixels
+                    mean=IMAGENET_MEAN, # per-channel mean of the backbone's normalisation
+                    std=IMAGENET_STD, # per-channel standard deviation of the backbone's normalisation
+                   ) -> T.Compose:
     "Resize and normalise, no augmentation: for validation, test and prototype projection."
     return T.Compose([T.Resize((size, size), antialias=True), *_to_tensor(mean, std)])
 
-def denormalize(x: torch.Tensor, mean=IMAGENET_MEAN, std=IMAGENET_STD) -> torch.Tensor:
+# %% ../nbs/01_data.ipynb #d16dd135
+def denormalize(x: torch.Tensor, # normalised images, (..., 3, H, W)
+                mean=IMAGENET_MEAN, # the per-channel mean the images were normalised with
+                std=IMAGENET_STD, # the per-channel standard deviation they were normalised with
+               ) -> torch.Tensor:
     "Undo `Normalize` on a (..., 3, H, W) tensor, for display."
     return x * torch.tensor(std).view(3, 1, 1) + torch.tensor(mean).view(3, 1, 1)
 
 # %% ../nbs/01_data.ipynb #21b973eb
 def get_loaders(name: str | Path | None = 'synthetic', # "synthetic" or a dataset folder
-                size: int = 224, batch_size: int = 32, crop: bool = False, val_fraction: float = 0.1, seed: int = 0,
-                mean=IMAGENET_MEAN, std=IMAGENET_STD, num_workers: int = 0, **kwargs) -> dict:
+                size: int = 224, # side of the square model input, in pixels
+                batch_size: int = 32, # images per batch
+                crop: bool = False, # crop each image to its bounding box
+                val_fraction: float = 0.1, # share of each class's training images held out for validation; 0: no `val` loader
+                seed: int = 0, # seed of the validation split and of the shuffling
+                mean=IMAGENET_MEAN, # per-channel mean of the backbone's normalisation
+                std=IMAGENET_STD, # per-channel standard deviation of the backbone's normalisation
+                num_workers: int = 0, # worker processes per loader
+                **kwargs, # more arguments for the dataset class (see `get_dataset`)
+               ) -> dict:
     "Loaders `train`, `val`, `test` and `push` of one dataset."
     tt, et = train_transforms(size, mean, std), eval_transforms(size, mean, std)
     mk = lambda split, tf: get_dataset(name, split, tf, crop=crop, val_fraction=val_fraction, seed=seed, **kwargs)
@@ -432,11 +557,27 @@ def get_loaders(name: str | Path | None = 'synthetic', # "synthetic" or a datase
     if val_fraction > 0: out['val'] = dl(mk('val', et), False)
     return out
 
+# %% ../nbs/01_data.ipynb #b4485edf
+def _draw_boxes(ax, a: dict):
+    "Draw the object box (red) and the part boxes (yellow, labelled with the part id) of annotation `a` on `ax`."
+    import matplotlib.patches as mp
+    if a.get('box') is not None:
+        x, y, w, h = a['box']
+        ax.add_patch(mp.Rectangle((x, y), w, h, fill=False, ec='red', lw=1.5))
+    for pid, (x, y, w, h) in zip(a.get('part_ids', []), a.get('part_boxes', [])):
+        ax.add_patch(mp.Rectangle((x, y), w, h, fill=False, ec='yellow', lw=1))
+        ax.text(x, y, str(pid), color='yellow', fontsize=7, va='bottom')
+
 # %% ../nbs/01_data.ipynb #154b4ecb
 def show_samples(ds, # a protonb dataset (with `load` and `annotation`)
-                 idxs=None, ncols: int = 4, nrows: int = 2, seed: int = 0, figsize_per=2.6):
+                 idxs=None, # the images to show; None: a random sample of `ncols * nrows`
+                 ncols: int = 4, # images per row
+                 nrows: int = 2, # rows of the random sample (the rows of `idxs` follow from its length)
+                 seed: int = 0, # seed of the random sample
+                 figsize_per=2.6, # inches per image
+                ):
     "A figure of sample images with their object box (red) and part boxes (labelled), if the dataset has them."
-    import matplotlib.pyplot as plt, matplotlib.patches as mp
+    import matplotlib.pyplot as plt
     if idxs is None: idxs = np.random.default_rng(seed).choice(len(ds), min(len(ds), ncols * nrows), replace=False)
     nrows = max(1, int(np.ceil(len(idxs) / ncols)))
     fig, axs = plt.subplots(nrows, ncols, figsize=(figsize_per * ncols, figsize_per * nrows), squeeze=False)
@@ -444,18 +585,19 @@ def show_samples(ds, # a protonb dataset (with `load` and `annotation`)
     for ax, i in zip(axs.flat, idxs):
         a = ds.annotation(int(i))
         ax.imshow(ds.load(int(i)))
-        if a.get('box') is not None:
-            x, y, w, h = a['box']
-            ax.add_patch(mp.Rectangle((x, y), w, h, fill=False, ec='red', lw=1.5))
-        for pid, (x, y, w, h) in zip(a.get('part_ids', []), a.get('part_boxes', [])):
-            ax.add_patch(mp.Rectangle((x, y), w, h, fill=False, ec='yellow', lw=1))
-            ax.text(x, y, str(pid), color='yellow', fontsize=7, va='bottom')
+        _draw_boxes(ax, a)
         name = ds.classes[a['label']]
         ax.set_title(name if len(name) < 24 else name[:22] + '…', fontsize=8)
     fig.tight_layout()
     return fig
 
-def class_counts(root_or_name='synthetic', crop=False, val_fraction=0.1, seed=0, **kwargs) -> dict:
+# %% ../nbs/01_data.ipynb #ee2a9906
+def class_counts(root_or_name='synthetic', # "synthetic" or a dataset folder
+                 crop=False, # crop each image to its bounding box (does not change the counts)
+                 val_fraction=0.1, # share of each class's training images held out for validation
+                 seed=0, # seed of the validation split
+                 **kwargs, # more arguments for the dataset class (see `get_dataset`)
+                ) -> dict:
     "Images per class in each split: {split: [count of class 0, ...]}."
     out = {}
     for s in SPLITS:

@@ -194,7 +194,7 @@ def docs_build():
 
 
 def test_sidebar_globs(docs_build, tmp_path):
-    for rel in ['index.ipynb', '00_core.ipynb', '01a_synthetic.ipynb', '01_data.ipynb', '09a_theorem1.ipynb', 'experiments/00_run.ipynb',
+    for rel in ['index.ipynb', '00_core.ipynb', '00b_synthetic.ipynb', '01_data.ipynb', '09a_theorem1.ipynb', 'experiments/00_run.ipynb',
                 '_hidden.ipynb', 'x/_y/z.ipynb', 'notes.md', 'figure.png']:
         (tmp_path/rel).parent.mkdir(parents=True, exist_ok=True); (tmp_path/rel).write_text('{}')
     cfg = tmp_path/'_quarto.yml'
@@ -207,7 +207,7 @@ def test_sidebar_globs(docs_build, tmp_path):
     assert bar[0] == 'index.ipynb' and missing == ['missing.ipynb'] and unlisted == ['notes.md']
     assert [s['section'] for s in bar[1:]] == ['Explanations', 'API', 'Experiments']  # an empty section is dropped
     assert bar[1]['contents'] == ['09a_theorem1.ipynb']  # the first glob that matches takes the page
-    assert bar[2]['contents'] == ['00_core.ipynb', '01_data.ipynb', '01a_synthetic.ipynb']  # anchored at nbs/, sorted by path
+    assert bar[2]['contents'] == ['00_core.ipynb', '00b_synthetic.ipynb', '01_data.ipynb']  # anchored at nbs/, sorted by path
     assert bar[3]['contents'] == ['experiments/00_run.ipynb']
     assert docs_build.glob_regex('*.ipynb').match('a/b.ipynb') and not docs_build.glob_regex('/*.ipynb').match('a/b.ipynb')
 
