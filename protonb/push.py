@@ -54,7 +54,7 @@ class PushResult:
     @property
     def found(self)->Tensor: return self.image_idx >= 0
 
-# %% ../nbs/06_push.ipynb #41961d59
+# %% ../nbs/06_push.ipynb #89e810aa
 def _less(a:PushResult, b:PushResult)->Tensor:
     "Whether a's key (distance, image index, i, j) is lexicographically smaller than b's, per prototype."
     keys = [(a.distances, b.distances), (a.image_idx, b.image_idx), (a.loc[:, 0], b.loc[:, 0]), (a.loc[:, 1], b.loc[:, 1])]
@@ -62,6 +62,7 @@ def _less(a:PushResult, b:PushResult)->Tensor:
     for ka, kb in keys: less, eq = less | eq & (ka < kb), eq & (ka == kb)
     return less
 
+# %% ../nbs/06_push.ipynb #d11e8599
 def _merge(a:PushResult, b:PushResult)->PushResult:
     "Per prototype, the candidate with the smaller key; unfound candidates (inf, -1) never replace a found one."
     m = _less(b, a)
@@ -80,7 +81,7 @@ def gather_best(result:PushResult, # this rank's push result
     per_rank = zip(*[gather(getattr(result, f.name)) for f in fields(PushResult)])
     return reduce(_merge, [PushResult(*fs) for fs in per_rank])
 
-# %% ../nbs/06_push.ipynb #4a61cb76
+# %% ../nbs/06_push.ipynb #120c738c
 def cell_box(i:Tensor, j:Tensor, # top-left feature cells of the patches, shape (P,) each
              size:tuple,           # (h, w) of a patch in cells
              feat_hw:tuple,        # (H, W) of the feature map
@@ -90,6 +91,7 @@ def cell_box(i:Tensor, j:Tensor, # top-left feature cells of the patches, shape 
     (h, w), (H, W), (Hi, Wi) = size, feat_hw, img_hw
     return torch.stack([j*Wi//W, i*Hi//H, -(-(j+w)*Wi//W), -(-(i+h)*Hi//H)], 1)  # -(-a//b): ceil division
 
+# %% ../nbs/06_push.ipynb #d1502e0d
 def _own_maps(zb:Tensor, patch:Tensor)->Tensor:
     "Squared distance of patch p to every patch of its own feature map zb[p]: (P, D, H, W), (P, D, h, w) -> (P, H', W')."
     P, D, h, w = patch.shape
@@ -98,18 +100,31 @@ def _own_maps(zb:Tensor, patch:Tensor)->Tensor:
     z2 = F.conv2d(flat(zb**2), torch.ones_like(patch), groups=P)[0]
     return F.relu(z2 - 2 * zp + (patch**2).sum((1, 2, 3)).view(P, 1, 1))
 
+# %% ../nbs/06_push.ipynb #90d280c1
+def _nearest_cells(d:Tensor, own:Tensor)->tuple:
+    "Image b, row i and column j of each prototype's first minimum of d (B, P, H', W') over the images where own (B, P)."
+    P, Hp, Wp = d.shape[1:]
+    flat = d.masked_fill(~own[..., None, None], float('inf')).transpose(0, 1).reshape(P, -1)  # (P, B*H'*W'), image-major
+    if flat.isnan().any(): raise ValueError("features: the distances to the feature maps contain NaN")
+    a = flat.argmin(1)                                                       # first minimum: smallest image, then location
+    return a // (Hp * Wp), a % (Hp * Wp) // Wp, a % Wp
+
+# %% ../nbs/06_push.ipynb #4dd291d2
+def _patches(z:Tensor, b:Tensor, i:Tensor, j:Tensor, hw:tuple)->Tensor:
+    "The (h, w) patches of feature maps z (B, D, H, W) with top-left cell (i, j) in image b: (P, D, h, w)."
+    (h, w), P, D = hw, len(b), z.shape[1]
+    ar = lambda n: torch.arange(n, device=z.device)
+    rows, cols = (i[:, None] + ar(h)).view(P, 1, h, 1), (j[:, None] + ar(w)).view(P, 1, 1, w)
+    return z[b.view(-1, 1, 1, 1), ar(D).view(1, -1, 1, 1), rows, cols]
+
+# %% ../nbs/06_push.ipynb #962f41cd
 def _batch_best(z:Tensor, y:Tensor, idx:Tensor, protos:Tensor, identity:Tensor, img_hw:tuple)->PushResult:
     "Each prototype's nearest own-class patch in one batch of feature maps z (B, D, H, W) with labels y and dataset indices idx."
     (P, D, h, w), (B, _, H, W) = protos.shape, z.shape
     d = l2_distances(z, protos)                                              # (B, P, H', W')
     own = identity[:, y].T != 0                                              # (B, P): image of the prototype's class?
-    flat = d.masked_fill(~own[..., None, None], float('inf')).transpose(0, 1).reshape(P, -1)  # (P, B*H'*W'), image-major
-    if flat.isnan().any(): raise ValueError("features: the distances to the feature maps contain NaN")
-    a, Wp, L = flat.argmin(1), d.shape[3], d.shape[2] * d.shape[3]          # first minimum: smallest image, then location
-    b, i, j = a // L, a % L // Wp, a % Wp
-    ar = lambda n: torch.arange(n, device=z.device)
-    patch = z[b.view(-1, 1, 1, 1), ar(D).view(1, -1, 1, 1), (i[:, None] + ar(h)).view(P, 1, h, 1), (j[:, None] + ar(w)).view(P, 1, 1, w)]
-    found = own.any(0)
+    b, i, j = _nearest_cells(d, own)
+    patch, found = _patches(z, b, i, j, (h, w)), own.any(0)
     dist_ = torch.where(found, ((patch - protos)**2).sum((1, 2, 3)), float('inf'))
     loc = torch.where(found[:, None], torch.stack([i, j], 1), -1)
     box = torch.where(found[:, None], cell_box(i, j, (h, w), (H, W), img_hw), -1)
@@ -123,7 +138,7 @@ def _module_of(f):
     owner = getattr(f, '__self__', None)
     return owner if isinstance(owner, nn.Module) else None
 
-# %% ../nbs/06_push.ipynb #cca0fdf2
+# %% ../nbs/06_push.ipynb #d8fc4964
 @contextlib.contextmanager
 def eval_mode(f): # a module, a bound method of one (e.g. `model.forward_features`), or any function
     "Put `f` in eval mode for the duration when it is an nn.Module, restoring every submodule's mode afterwards."
@@ -134,6 +149,7 @@ def eval_mode(f): # a module, a bound method of one (e.g. `model.forward_feature
     finally:
         for m, t in modes: m.train(t)
 
+# %% ../nbs/06_push.ipynb #60f06b5c
 def _device(f, device):
     "The device to move inputs to: `device` if given, else that of `f`'s first parameter, else None (leave them)."
     if device is not None: return torch.device(device)
@@ -141,6 +157,7 @@ def _device(f, device):
     p = next(f.parameters(), None) if f is not None else None
     return None if p is None else p.device
 
+# %% ../nbs/06_push.ipynb #a24f152b
 def check_identity(prototypes:Tensor, # (P, D, h, w)
                    identity:Tensor,   # (P, C) class identity
                   ):
@@ -149,9 +166,10 @@ def check_identity(prototypes:Tensor, # (P, D, h, w)
     if identity.ndim != 2 or identity.shape[0] != prototypes.shape[0]:
         raise ValueError(f"identity: expected shape ({prototypes.shape[0]}, C), got {tuple(identity.shape)}")
 
+# %% ../nbs/06_push.ipynb #23994577
 def check_in_order(loader:Iterable, # a DataLoader (or any iterable of batches)
                    what:str='loader'): # the name used in the error
-    "Raise a `ValueError` unless `loader` reads its dataset in order: a push or a k-NN search over a shuffled loader would record wrong images."
+    "Raise a `ValueError` unless `loader` reads its dataset in order: a push or k-NN search over a shuffled loader records wrong images."
     s, bs = getattr(loader, 'sampler', None), getattr(loader, 'batch_sampler', None)
     if s is None: return  # a plain iterable of batches: its order is the caller's
     ordered = isinstance(s, SequentialSampler) or (isinstance(s, DistributedSampler) and not s.shuffle)
@@ -159,6 +177,17 @@ def check_in_order(loader:Iterable, # a DataLoader (or any iterable of batches)
         raise ValueError(f"{what}: must read the dataset in order (shuffle=False), got a {type(s).__name__}; "
                          "the dataset index of each image is its position in the stream")
 
+# %% ../nbs/06_push.ipynb #8bcd1b8c
+def _check_batch(x:Tensor, y:Tensor, z, n_classes:int|None):
+    "Raise a `ValueError` naming `features` or `loader` when a batch's feature map or labels are malformed."
+    if not isinstance(z, Tensor) or z.ndim != 4 or z.shape[0] != len(x):
+        raise ValueError(f"features: expected a ({len(x)}, D, H, W) tensor, got {getattr(z, 'shape', type(z))}")
+    if y.shape != (len(x),) or y.dtype.is_floating_point or y.dtype == torch.bool:
+        raise ValueError(f"loader: labels must be integer class indices of shape ({len(x)},), got {y.dtype} {tuple(y.shape)}")
+    if n_classes is not None and len(y) and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"loader: labels must lie in [0, {n_classes})")
+
+# %% ../nbs/06_push.ipynb #61d3fa22
 def feature_stream(features:Callable,     # x -> feature map (B, D, H, W)
                    loader:Iterable,        # yields (x, y) batches in dataset order
                    n_classes:int|None,     # if given, labels are checked to lie in [0, n_classes)
@@ -175,12 +204,7 @@ def feature_stream(features:Callable,     # x -> feature map (B, D, H, W)
             x, y = batch[0], torch.as_tensor(batch[1])
             if dev is not None: x = x.to(dev)
             z = features(x)
-            if not isinstance(z, Tensor) or z.ndim != 4 or z.shape[0] != len(x):
-                raise ValueError(f"features: expected a ({len(x)}, D, H, W) tensor, got {getattr(z, 'shape', type(z))}")
-            if y.shape != (len(x),) or y.dtype.is_floating_point or y.dtype == torch.bool:
-                raise ValueError(f"loader: labels must be integer class indices of shape ({len(x)},), got {y.dtype} {tuple(y.shape)}")
-            if n_classes is not None and len(y) and (y.min() < 0 or y.max() >= n_classes):
-                raise ValueError(f"loader: labels must lie in [0, {n_classes})")
+            _check_batch(x, y, z, n_classes)
             idx = first_index + index_step * torch.arange(n, n + len(x))
             n += len(x)
             if ds_len: idx = idx % ds_len
@@ -199,55 +223,69 @@ def _recompute_(best:PushResult, features:Callable, dataset):
         for k in range(0, len(srcs), RECOMPUTE_CHUNK):
             chunk = srcs[k:k + RECOMPUTE_CHUNK]
             chunk = chunk + chunk[-1:] * (RECOMPUTE_CHUNK - len(chunk))
-            z = features(torch.stack([torch.as_tensor(dataset[n][0]) for n in chunk]).to(best.prototypes.device)).to(best.prototypes.dtype)
+            xs = torch.stack([torch.as_tensor(dataset[n][0]) for n in chunk]).to(best.prototypes.device)
+            z = features(xs).to(best.prototypes.dtype)
             for r, n in enumerate(chunk[:len(set(chunk))]):
                 for p in (best.image_idx == n).nonzero().flatten().tolist():
                     i, j = best.loc[p].tolist()
                     best.prototypes[p] = z[r, :, i:i+h, j:j+w]
 
-# %% ../nbs/06_push.ipynb #28a685df
-def _out_hw(z:Tensor, protos:Tensor)->tuple: return z.shape[2] - protos.shape[2] + 1, z.shape[3] - protos.shape[3] + 1
-
+# %% ../nbs/06_push.ipynb #709beade
 def _act_boxes_(best:PushResult, img_hw:tuple, eps:float, percentile:float):
     "Fill `act_box` of the found prototypes: the percentile box of the upsampled similarity map on the source image."
     f = best.found
     if f.any(): best.act_box[f] = percentile_box(upsample(log_similarity(best.maps[f].float(), eps), img_hw), percentile).to(best.act_box)
 
+# %% ../nbs/06_push.ipynb #2b58d76c
+def _out_hw(z:Tensor, protos:Tensor)->tuple:
+    "(H', W'): the positions of a prototype on the feature map z."
+    return z.shape[2] - protos.shape[2] + 1, z.shape[3] - protos.shape[3] + 1
+
+def _unfound(p0:Tensor, z:Tensor)->PushResult:
+    "The initial state: every prototype unfound (distance inf, index -1), keeping its old value `p0`."
+    P, dt = len(p0), z.device
+    return PushResult(p0.to(dt, z.dtype), torch.full((P,), float('inf'), dtype=z.dtype, device=dt),
+                      torch.full((P,), -1, device=dt), torch.full((P, 2), -1, device=dt), torch.full((P, 4), -1, device=dt),
+                      torch.full((P, *_out_hw(z, p0)), float('inf'), dtype=z.dtype, device=dt), torch.full((P, 4), -1, device=dt))
+
+# %% ../nbs/06_push.ipynb #18561bcd
+def _search(features:Callable, p0:Tensor, identity:Tensor, loader:Iterable, first_index:int, index_step:int, device,
+            image_size:tuple|None)->tuple:
+    "Each prototype's best candidate over this rank's stream, and the image size (H, W)."
+    best = None
+    for x, z, y, idx in feature_stream(features, loader, identity.shape[1], first_index, index_step, device):
+        if best is None:
+            best = _unfound(p0, z)
+            pz, ident = best.prototypes, identity.to(z.device)
+        img_hw = tuple(image_size or x.shape[-2:])
+        best = _merge(best, _batch_best(z, y, idx, pz, ident, img_hw))
+    return best, img_hw
+
 # %% ../nbs/06_push.ipynb #8c8264fb
 def push(features:Callable,          # x -> feature map f(x), shape (B, D, H, W)
          prototypes:Tensor,          # current prototypes, shape (P, D, h, w)
-         identity:Tensor,            # class identity, shape (P, C); prototype j may use images of every class c with identity[j, c] != 0
+         identity:Tensor,            # class identity (P, C); prototype j may use images of every class c with identity[j, c] != 0
          loader:Iterable,            # yields (x, y) batches in dataset order (shuffle=False)
          rf_box:Callable|None=None,  # (i, j) -> (x0, y0, x1, y1) pixel box; None: the feature cells scaled to the image size
          first_index:int=0,          # dataset index of the loader's first image
          index_step:int=1,           # step between dataset indices of consecutive images (ranks of a DistributedSampler)
          device=None,                # device for the inputs; None: that of `features`' parameters
-         recompute:bool|tuple=False, # re-read each chosen patch from f(x) of its image (batch-size independent); or (features, dataset) to read it from
+         recompute:bool|tuple=False, # re-read each chosen patch from f(x) of its image (batch-size independent), or from (features, dataset)
          eps:float=1e-4,             # epsilon of the log similarity, for the high-activation boxes
          image_size:tuple|None=None, # (H, W) of the images; None: that of the loader's inputs
-         percentile:float=95.,       # the high-activation box holds the upsampled similarity map's pixels at or above this percentile
+         percentile:float=95.,       # the high-activation box holds the upsampled map's pixels at or above this percentile
         )->PushResult:
     "Project each prototype onto its nearest patch among images of its class(es); unchanged (with a warning) if there is none."
     check_identity(prototypes, identity)
     check_in_order(loader)
     p0 = prototypes.detach()
-    best = None
-    for x, z, y, idx in feature_stream(features, loader, identity.shape[1], first_index, index_step, device):
-        if best is None:  # the initial state: every prototype unfound, keeping its old value
-            P, dt = len(p0), z.device
-            pz, ident = p0.to(dt, z.dtype), identity.to(dt)
-            best = PushResult(pz, torch.full((P,), float('inf'), dtype=z.dtype, device=dt),
-                              torch.full((P,), -1, device=dt), torch.full((P, 2), -1, device=dt), torch.full((P, 4), -1, device=dt),
-                              torch.full((P, *_out_hw(z, p0)), float('inf'), dtype=z.dtype, device=dt), torch.full((P, 4), -1, device=dt))
-        img_hw = tuple(image_size or x.shape[-2:])
-        best = _merge(best, _batch_best(z, y, idx, pz, ident, img_hw))
+    best, img_hw = _search(features, p0, identity, loader, first_index, index_step, device, image_size)
     best = gather_best(best)
     if isinstance(recompute, tuple): _recompute_(best, *recompute)
     elif recompute and hasattr(loader, 'dataset'): _recompute_(best, features, loader.dataset)
     _act_boxes_(best, img_hw, eps, percentile)
     if rf_box is not None:
-        for p in best.found.nonzero().flatten().tolist():
-            best.box[p] = torch.as_tensor(rf_box(*best.loc[p].tolist()), dtype=torch.long)
+        for p in best.found.nonzero().flatten().tolist(): best.box[p] = torch.as_tensor(rf_box(*best.loc[p].tolist()), dtype=torch.long)
     if not best.found.all():
         missing = (~best.found).nonzero().flatten().tolist()
         warnings.warn(f"push: prototype(s) {missing} have no image of their class in the push set; left unchanged")

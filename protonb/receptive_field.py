@@ -8,6 +8,7 @@ import copy
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['RFInfo', 'receptive_field', 'rf_box', 'grad_rf_boxes']
@@ -17,29 +18,36 @@ def _window(info, k, stride, pad, dil):
     "Compose per-axis `(jump, lo, hi)` with a window of kernel `k`, `stride`, leading padding `pad`, dilation `dil`."
     return tuple((j*s, lo - p*j, hi + ((kk - 1)*d - p)*j) for (j, lo, hi), kk, s, p, d in zip(info, k, stride, pad, dil))
 
-# %% ../nbs/02a_receptive_field.ipynb #e774471f
+# %% ../nbs/02a_receptive_field.ipynb #dc3eea2b
 _pair = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
 def _conv(info, x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    "The fields after `F.conv2d` with these arguments."
     k, d = tuple(weight.shape[-2:]), _pair(dilation)
     if padding == 'valid': padding = 0
     if padding == 'same': padding = tuple(dd*(kk - 1)//2 for kk, dd in zip(k, d))  # PyTorch puts the odd pixel at the end
     return _window(info, k, _pair(stride), _pair(padding), d)
 
+# %% ../nbs/02a_receptive_field.ipynb #df513571
 def _maxpool(info, x, kernel_size, stride=None, padding=0, dilation=1, *args, **kwargs):
+    "The fields after a max-pool with these arguments."
     return _window(info, _pair(kernel_size), _pair(stride or kernel_size), _pair(padding), _pair(dilation))
 
 def _avgpool(info, x, kernel_size, stride=None, padding=0, *args, **kwargs):
+    "The fields after an average pool with these arguments."
     return _window(info, _pair(kernel_size), _pair(stride or kernel_size), _pair(padding), (1, 1))
 
+# %% ../nbs/02a_receptive_field.ipynb #c46d3667
 def _pad(info, x, pad, *args, **kwargs):
+    "The fields after `F.pad(x, pad)`."
     pad = list(pad) + [0]*(4 - len(pad))  # (left, right, top, bottom)
     return tuple((j, lo - p*j, hi - p*j) for (j, lo, hi), p in zip(info, (pad[2], pad[0])))
 
+# %% ../nbs/02a_receptive_field.ipynb #13a645df
 _RULES = {F.conv2d: _conv, F.max_pool2d: _maxpool, F.max_pool2d_with_indices: _maxpool, torch.max_pool2d: _maxpool,
           F.avg_pool2d: _avgpool, F.pad: _pad}
 
-# %% ../nbs/02a_receptive_field.ipynb #a59891d8
+# %% ../nbs/02a_receptive_field.ipynb #5b601c0e
 class _RFTracer(TorchFunctionMode):
     "Tag every tensor derived from the input with its per-axis `(jump, lo, hi)`."
     def __init__(self):
@@ -50,22 +58,30 @@ class _RFTracer(TorchFunctionMode):
         self.info[id(t)] = info
         self.keep.append(t)  # keep `t` alive so its id is not reused
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = dict(kwargs or {})
-        out = func(*args, **kwargs)
-        if 'input' in kwargs: args = (kwargs.pop('input'),) + tuple(args)
-        res = out[0] if isinstance(out, (tuple, list)) and out and isinstance(out[0], torch.Tensor) else out
-        if func in _RULES and self.get(args[0]) is not None:
-            self.tag(res, _RULES[func](self.get(args[0]), *args, **kwargs))
-            return out
-        flat = [a for v in (*args, *kwargs.values()) for a in (v if isinstance(v, (tuple, list)) else (v,))]
-        ins = [a for a in flat if self.get(a) is not None]
-        if not ins or not isinstance(res, torch.Tensor): return out
-        infos = [self.get(a) for a in ins]
-        if res.ndim >= 2 and all(a.shape[-2:] == res.shape[-2:] for a in ins) and len({tuple(j for j, _, _ in i) for i in infos}) == 1:
-            self.tag(res, tuple((ax[0][0], min(a[1] for a in ax), max(a[2] for a in ax)) for ax in zip(*infos)))
-        else: self.unknown.append(getattr(func, '__name__', str(func)))
-        return out
+# %% ../nbs/02a_receptive_field.ipynb #d465787a
+@patch
+def __torch_function__(self: _RFTracer, func, types, args=(), kwargs=None):
+    "Run `func` and tag its output."
+    kwargs = dict(kwargs or {})
+    out = func(*args, **kwargs)
+    if 'input' in kwargs: args = (kwargs.pop('input'),) + tuple(args)
+    res = out[0] if isinstance(out, (tuple, list)) and out and isinstance(out[0], torch.Tensor) else out
+    if func in _RULES and self.get(args[0]) is not None: self.tag(res, _RULES[func](self.get(args[0]), *args, **kwargs))
+    else: self._merge(func, args, kwargs, res)
+    return out
+
+# %% ../nbs/02a_receptive_field.ipynb #5e8de553
+@patch
+def _merge(self: _RFTracer, func, args, kwargs, res):
+    "Tag `res` with the union of its tagged inputs' fields, or record `func` as unknown."
+    flat = [a for v in (*args, *kwargs.values()) for a in (v if isinstance(v, (tuple, list)) else (v,))]
+    ins = [a for a in flat if self.get(a) is not None]
+    if not ins or not isinstance(res, torch.Tensor): return
+    infos = [self.get(a) for a in ins]
+    same_jump = len({tuple(j for j, _, _ in i) for i in infos}) == 1
+    if res.ndim >= 2 and all(a.shape[-2:] == res.shape[-2:] for a in ins) and same_jump:
+        self.tag(res, tuple((ax[0][0], min(a[1] for a in ax), max(a[2] for a in ax)) for ax in zip(*infos)))
+    else: self.unknown.append(getattr(func, '__name__', str(func)))
 
 # %% ../nbs/02a_receptive_field.ipynb #e8a5237d
 @dataclass(frozen=True)
@@ -82,13 +98,27 @@ class RFInfo:
     @property
     def start(self) -> tuple: return tuple((l + u) / 2 for l, u in zip(self.lo, self.hi))  # s: centre of cell (0, 0)'s field
 
-# %% ../nbs/02a_receptive_field.ipynb #fa8cdd04
+# %% ../nbs/02a_receptive_field.ipynb #2588bf59
 def _size(img_size, name='img_size'):
+    "`img_size` as (H, W) of positive ints; a ValueError naming `name` otherwise."
     s = _pair(img_size)
     if len(s) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in s):
         raise ValueError(f"{name} must be a positive int or (H, W), got {img_size!r}")
     return s
 
+# %% ../nbs/02a_receptive_field.ipynb #affb7b6f
+def _trace(model: nn.Module, x: torch.Tensor) -> tuple:
+    "The output of `model` on `x` (tagged as the input) and the tracer that followed it."
+    tr, modes = _RFTracer(), {mod: mod.training for mod in model.modules()}  # each module's own mode, restored below
+    tr.tag(x, ((1, 0, 0), (1, 0, 0)))
+    try:
+        model.eval()
+        with torch.no_grad(), tr: y = model(x)
+    finally:
+        for mod, mode in modes.items(): mod.training = mode
+    return y, tr
+
+# %% ../nbs/02a_receptive_field.ipynb #9903d4e9
 def receptive_field(model: nn.Module, # a convolutional network: images -> feature map (B, C, h, w)
                     img_size: int | tuple = 224, # the input size (H, W) the model is used at
                     in_channels: int = 3, # image channels
@@ -97,13 +127,7 @@ def receptive_field(model: nn.Module, # a convolutional network: images -> featu
     H, W = _size(img_size)
     p = next(model.parameters(), None)
     x = torch.zeros(1, in_channels, H, W, device=p.device if p is not None else None, dtype=p.dtype if p is not None else None)
-    tr, modes = _RFTracer(), {mod: mod.training for mod in model.modules()}  # each module's own mode, restored below
-    tr.tag(x, ((1, 0, 0), (1, 0, 0)))
-    try:
-        model.eval()
-        with torch.no_grad(), tr: y = model(x)
-    finally:
-        for mod, mode in modes.items(): mod.training = mode
+    y, tr = _trace(model, x)
     info = tr.get(y)
     if info is None or tr.unknown:
         raise ValueError(f"model: cannot trace the receptive field through {sorted(set(tr.unknown)) or 'its output'} "
@@ -124,28 +148,46 @@ def rf_box(rf_info: RFInfo, # from `receptive_field`
                          "call receptive_field(model, img_size) for this size")
     (ph, pw), (h, w) = _size(patch, 'patch'), rf_info.feat_size
     for n, v, hi in (('i', i, h - ph), ('j', j, w - pw)):
-        if not isinstance(v, int) or not 0 <= v <= hi: raise ValueError(f"{n} must be an int in [0, {hi}] for a {h}x{w} feature map, got {v!r}")
+        if not isinstance(v, int) or not 0 <= v <= hi:
+            raise ValueError(f"{n} must be an int in [0, {hi}] for a {h}x{w} feature map, got {v!r}")
     (jy, jx), (ly, lx), (uy, ux) = rf_info.jump, rf_info.lo, rf_info.hi
     return (max(lx + j*jx, 0), max(ly + i*jy, 0), min(ux + (j + pw - 1)*jx, W - 1) + 1, min(uy + (i + ph - 1)*jy, H - 1) + 1)
 
-# %% ../nbs/02a_receptive_field.ipynb #7e394cb1
+# %% ../nbs/02a_receptive_field.ipynb #6a174ca8
 _ACTS = (nn.ReLU, nn.ReLU6, nn.Hardtanh, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Hardswish, nn.Sigmoid, nn.Hardsigmoid, nn.Tanh, nn.Mish)
 
-def _positive_linear(m: nn.Module) -> nn.Module:
-    "In place: positive averaging convs, identity batch norms and activations, max-pools as average pools."
+def _linearise(m: nn.Module) -> nn.Module:
+    "In place: activations as identities, max-pools as average pools over the same windows."
     for name, c in m.named_children():
         if isinstance(c, _ACTS): setattr(m, name, nn.Identity())
         elif isinstance(c, nn.MaxPool2d):
             if _pair(c.dilation) != (1, 1): raise ValueError("model: dilated max-pools are not supported by the gradient oracle")
             setattr(m, name, nn.AvgPool2d(c.kernel_size, c.stride, c.padding, c.ceil_mode))
-        else: _positive_linear(c)
-    for c in m.modules():
+        else: _linearise(c)
+    return m
+
+# %% ../nbs/02a_receptive_field.ipynb #56ec9eb6
+def _positive_linear(m: nn.Module) -> nn.Module:
+    "In place: positive averaging convs, identity batch norms and activations, max-pools as average pools."
+    for c in _linearise(m).modules():
         if isinstance(c, nn.Conv2d):
             with torch.no_grad():
                 c.weight.fill_(1 / c.weight[0].numel())
                 c.bias is not None and c.bias.zero_()
         elif isinstance(c, nn.modules.batchnorm._BatchNorm): c.reset_parameters()
     return m
+
+# %% ../nbs/02a_receptive_field.ipynb #837f8eba
+def _grad_boxes(m: nn.Module, cells: list, in_channels: int, H: int, W: int, dev) -> dict:
+    "`{(i, j): box}` of the gradient's support for each of `cells`, in one backward pass of the positive linear `m`."
+    x = torch.ones(len(cells), in_channels, H, W, dtype=torch.float64, device=dev, requires_grad=True)
+    y = m(x)
+    torch.stack([y[b, :, i, j].sum() for b, (i, j) in enumerate(cells)]).sum().backward()
+    boxes = {}
+    for c, g in zip(cells, x.grad.abs().sum(1) > 0):
+        rows, cols = g.any(1).nonzero()[:, 0], g.any(0).nonzero()[:, 0]
+        boxes[c] = (cols.min().item(), rows.min().item(), cols.max().item() + 1, rows.max().item() + 1)
+    return boxes
 
 # %% ../nbs/02a_receptive_field.ipynb #db074f14
 def grad_rf_boxes(model: nn.Module, # a convolutional network: images -> feature map (B, C, h, w)
@@ -162,13 +204,4 @@ def grad_rf_boxes(model: nn.Module, # a convolutional network: images -> feature
     if cells is None:
         with torch.no_grad(): h, w = m(torch.ones(1, in_channels, H, W, dtype=torch.float64, device=dev)).shape[-2:]
         cells = [(i, j) for i in range(h) for j in range(w)]
-    boxes = {}
-    for k in range(0, len(cells), chunk):
-        cs = cells[k:k + chunk]
-        x = torch.ones(len(cs), in_channels, H, W, dtype=torch.float64, device=dev, requires_grad=True)
-        y = m(x)
-        torch.stack([y[b, :, i, j].sum() for b, (i, j) in enumerate(cs)]).sum().backward()
-        for c, g in zip(cs, x.grad.abs().sum(1) > 0):
-            rows, cols = g.any(1).nonzero()[:, 0], g.any(0).nonzero()[:, 0]
-            boxes[c] = (cols.min().item(), rows.min().item(), cols.max().item() + 1, rows.max().item() + 1)
-    return boxes
+    return {c: b for k in range(0, len(cells), chunk) for c, b in _grad_boxes(m, cells[k:k + chunk], in_channels, H, W, dev).items()}
