@@ -97,11 +97,11 @@ def weights_fingerprint(module: nn.Module, # the backbone, or any module
 
 # %% ../nbs/06a_cache.ipynb #bdaa4c8e
 def _files_fingerprint(ds) -> str:
-    "SHA-256 of the resolved path, size and modification time of every file of dataset `ds` ('' if it has no `files`)."
+    "SHA-256 of the resolved path and the bytes of every file of dataset `ds` (of nothing if it has no `files`)."
     h = hashlib.sha256()
     for f in getattr(ds, 'files', []):
-        st = os.stat(f)
-        h.update(f"{Path(f).resolve()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        h.update(f"{Path(f).resolve()}|".encode())
+        h.update(hashlib.sha256(Path(f).read_bytes()).digest())
     return h.hexdigest()
 
 # %% ../nbs/06a_cache.ipynb #9b578a6c

@@ -179,11 +179,11 @@ def _decoded_size(path: Path) -> tuple[int, int]:
 
 # %% ../nbs/01_data.ipynb #c86719c6
 def _files_key(files) -> str:
-    "A key of the files' resolved paths, sizes and modification times."
+    "A key of the files' resolved paths and contents (a copied or re-mounted dataset keeps its stamp)."
     h = hashlib.sha1()
     for f in files:
-        st = os.stat(f)
-        h.update(json.dumps([str(Path(f).resolve()), st.st_size, st.st_mtime_ns]).encode())
+        h.update(json.dumps(str(Path(f).resolve())).encode())
+        h.update(hashlib.sha1(Path(f).read_bytes()).digest())
     return h.hexdigest()
 
 # %% ../nbs/01_data.ipynb #72ac6275
