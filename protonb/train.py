@@ -9,16 +9,21 @@ from typing import Callable
 from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F, torch.distributed as dist
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import DataLoader
+from torch.utils.data.distributed import DistributedSampler
+from tqdm.auto import tqdm
+from fastcore.basics import patch, store_attr
 from .core import seed_everything, atomic_write, save_checkpoint, load_checkpoint, get_device
-from .core import check_bool, check_int, check_float, check_choice, check_writable, check_finite, error_line
-from .backbones import BACKBONES
-from .protopnet import ProtoPNet, from_config, source_rows
-from .prototypes import log_similarity, l2_distances, min_distances
-from .losses import protopnet_loss, PROTOPNET_COEFS
+from .core import check_bool, check_int, check_float, check_choice, check_writable, check_finite
+from .data import get_dataset, get_loaders, verify_images, IMAGENET_MEAN, IMAGENET_STD
+from .backbones import BACKBONES, backbone as make_backbone
+from .receptive_field import receptive_field, rf_box
+from .protopnet import ProtoPNet, protopnet, from_config, source_rows
+from .prototypes import log_similarity, l2_distances
+from .losses import protopnet_loss, l1_off_class, PROTOPNET_COEFS
 from .push import push, push_
+from .prune import prune_mask, prune_parts
 from .cache import SeededViews, StepBatches, FeatureCache, feature_cache, mix_seed, weights_fingerprint
-from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['PAPER_EPOCH', 'PRESETS', 'METHODS', 'METHOD_MODULES', 'CONFIG_CHECKS', 'RUN_CHECKS', 'STAGE_PARTS', 'LR_FIELDS',
@@ -33,7 +38,7 @@ __all__ = ['PAPER_EPOCH', 'PRESETS', 'METHODS', 'METHOD_MODULES', 'CONFIG_CHECKS
 class TrainConfig:
     "Every setting of a ProtoPNet training run; durations in optimiser steps."
     warm_steps: int = 1000            # warm-up: add-on layers and prototypes, backbone frozen
-    head_steps: int = 0               # Deformable ProtoPNet: the head with its offset branch learns, the backbone frozen (on the feature cache)
+    head_steps: int = 0               # Deformable ProtoPNet: the head and its offset branch learn, the backbone frozen (feature cache)
     warm2_steps: int = 0              # second warm-up (Deformable ProtoPNet): the backbone joins, the offsets stay frozen (online)
     joint_steps: int = 0              # joint: backbone, add-on layers and prototypes (and offsets) (online augmentation)
     push_every: int = 0               # push after every this many warm-up + joint steps (0: once, at the end of them)
@@ -59,16 +64,17 @@ class TrainConfig:
     amp: bool = False                 # mixed precision (bfloat16 on CPU, float16 on CUDA)
     select_on: str = 'val'            # split used for model selection ('val'; never 'test')
     prune: bool = False               # ProtoPNet pruning (k-NN) after the last push, then the last layer again
-    prune_k: int = 6
-    prune_tau: int = 3
+    prune_k: int = 6                  # pruning: nearest training images per prototype
+    prune_tau: int = 3                # pruning: keep a prototype with at least this many of them of its class
 
+# %% ../nbs/07_train.ipynb #7da1802c
 PAPER_EPOCH = 2248  # steps of one reference epoch: 5,994 CUB images x 30 offline augmentations / batch 80
 
 PRESETS = {
     'cpu': TrainConfig(),
-    'paper': TrainConfig(warm_steps=5 * PAPER_EPOCH, joint_steps=25 * PAPER_EPOCH, push_every=10 * PAPER_EPOCH, last_steps=20 * PAPER_EPOCH,
-                         views=0, cache=True, proto_init='uniform', last_views='plain', joint_bn='train', batch_size=80, lr_last=1e-4,
-                         lr_step=5 * PAPER_EPOCH, chunk=PAPER_EPOCH),
+    'paper': TrainConfig(warm_steps=5 * PAPER_EPOCH, joint_steps=25 * PAPER_EPOCH, push_every=10 * PAPER_EPOCH,
+                         last_steps=20 * PAPER_EPOCH, views=0, cache=True, proto_init='uniform', last_views='plain',
+                         joint_bn='train', batch_size=80, lr_last=1e-4, lr_step=5 * PAPER_EPOCH, chunk=PAPER_EPOCH),
 }
 
 # %% ../nbs/07_train.ipynb #6d16609a
@@ -76,7 +82,7 @@ PRESETS = {
 class Method:
     "What the trainer needs to know of one model family."
     arch: str                    # the name in checkpoints, e.g. 'protopnet'
-    build: Callable              # (backbone, n_classes, pretrained=, weights_path=, per_class=, proto_dim=, backbone_kwargs=, **kw) -> model
+    build: Callable              # (backbone, n_classes, pretrained=, weights_path=, per_class=, proto_dim=, backbone_kwargs=, **kw)
     from_config: Callable        # (config, state_dict) -> model
     loss: Callable               # (model, logits, second output, labels, cfg) -> (loss, terms): the warm-up and joint objective
     scores: Callable             # (model, second output) -> (B, P): what the last layer reads
@@ -86,10 +92,10 @@ class Method:
     coefs: dict = field(default_factory=dict)     # default loss coefficients
     defaults: dict = field(default_factory=dict)  # `TrainConfig` fields this method changes from the preset (the user's overrides win)
 
+# %% ../nbs/07_train.ipynb #c8c97283
 METHODS: dict[str, Method] = {}
 METHOD_MODULES = dict(deformable='protonb.deformable_model')  # registered when imported
 
-# %% ../nbs/07_train.ipynb #9155f1a5
 def get_method(arch: str, # 'protopnet', 'deformable', ...
               ) -> Method:
     "The registered `Method` called `arch` (importing the module that registers it if needed)."
@@ -97,20 +103,33 @@ def get_method(arch: str, # 'protopnet', 'deformable', ...
     if arch not in METHODS: raise ValueError(f"arch must be one of {sorted(set(METHODS) | set(METHOD_MODULES))}, got {arch!r}")
     return METHODS[arch]
 
-def method_of(model: nn.Module) -> Method:
+# %% ../nbs/07_train.ipynb #9155f1a5
+def method_of(model: nn.Module, # a model of the ProtoPNet family (or its DDP wrapper)
+             ) -> Method:
     "The `Method` of `model` (unwrapped from DDP), by its `arch` attribute; ProtoPNet has none and is 'protopnet'."
     return get_method(getattr(_unwrap(model), 'arch', 'protopnet'))
 
 # %% ../nbs/07_train.ipynb #f1b45c32
-def _at_least(lo): return lambda n, v: check_int(n, v, lo)
-def _rate(n, v): return check_float(n, v, 0)
-def _one_of(*ok): return lambda n, v: check_choice(n, v, ok)
+def _at_least(lo):
+    "A check of an integer >= `lo`."
+    return lambda n, v: check_int(n, v, lo)
 
+def _rate(n, v):
+    "Check a learning rate or a weight decay: a finite number >= 0."
+    return check_float(n, v, 0)
+
+def _one_of(*ok):
+    "A check of a value among `ok`."
+    return lambda n, v: check_choice(n, v, ok)
+
+# %% ../nbs/07_train.ipynb #27bbd927
 def _select_on(n, v):
+    "Check the split of model selection: 'val' or 'train', never 'test'."
     if v == 'test': raise ValueError("select_on='test': model selection on the test split is not allowed")
     return check_choice(n, v, ('val', 'train'))
 
 def _coefs(n, v):
+    "Check loss coefficients: None, or a dict of finite numbers keyed by loss terms that some method knows."
     if v is None: return
     known = set(PROTOPNET_COEFS) | {k for m in METHODS.values() for k in m.coefs}
     if not isinstance(v, dict) or set(v) - known: raise ValueError(f"{n} must be a dict with keys among {sorted(known)}, got {v!r}")
@@ -118,14 +137,18 @@ def _coefs(n, v):
 
 # %% ../nbs/07_train.ipynb #73ed81ad
 CONFIG_CHECKS = dict(
-    warm_steps=_at_least(0), head_steps=_at_least(0), warm2_steps=_at_least(0), joint_steps=_at_least(0), push_every=_at_least(0), last_steps=_at_least(0), views=_at_least(0),
-    cache=check_bool, proto_init=_one_of('patch', 'uniform'), last_views=_one_of('all', 'plain'), joint_bn=_one_of('eval', 'train'),
-    batch_size=_at_least(1), lr_features=_rate, lr_add_on=_rate, lr_prototypes=_rate, lr_last=_rate, lr_offsets=_rate, margin=lambda n, v: check_float(n, v, 0, math.pi / 2), weight_decay=_rate,
-    lr_step=_at_least(0), lr_gamma=lambda n, v: check_float(n, v, 0, 1), coefs=_coefs, chunk=_at_least(1),
+    warm_steps=_at_least(0), head_steps=_at_least(0), warm2_steps=_at_least(0), joint_steps=_at_least(0),
+    push_every=_at_least(0), last_steps=_at_least(0), views=_at_least(0), cache=check_bool,
+    proto_init=_one_of('patch', 'uniform'), last_views=_one_of('all', 'plain'), joint_bn=_one_of('eval', 'train'),
+    batch_size=_at_least(1), lr_features=_rate, lr_add_on=_rate, lr_prototypes=_rate, lr_last=_rate, lr_offsets=_rate,
+    margin=lambda n, v: check_float(n, v, 0, math.pi / 2), weight_decay=_rate, lr_step=_at_least(0),
+    lr_gamma=lambda n, v: check_float(n, v, 0, 1), coefs=_coefs, chunk=_at_least(1),
     seed=lambda n, v: check_int(n, v, 0, 2**32 - 1), amp=check_bool, select_on=_select_on, prune=check_bool,
     prune_k=_at_least(1), prune_tau=_at_least(0))
 
-def check_config(cfg: TrainConfig) -> TrainConfig:
+# %% ../nbs/07_train.ipynb #22e6a435
+def check_config(cfg: TrainConfig, # the settings to check
+                ) -> TrainConfig:
     "`cfg` if every field is of its type and in range (and there is at least one warm-up or joint step), else a `ValueError`."
     if not isinstance(cfg, TrainConfig): raise ValueError(f"expected a TrainConfig, got {type(cfg).__name__}")
     for k, check in CONFIG_CHECKS.items(): check(k, getattr(cfg, k))
@@ -135,25 +158,33 @@ def check_config(cfg: TrainConfig) -> TrainConfig:
 
 # %% ../nbs/07_train.ipynb #0326810f
 def _data(n, v):
+    "Check the data: 'synthetic' or a dataset folder."
     if isinstance(v, os.PathLike): v = str(v)
-    if not isinstance(v, str) or not (v == 'synthetic' or Path(v).is_dir()): raise ValueError(f"{n} must be 'synthetic' or a dataset folder, got {v!r}")
+    if not isinstance(v, str) or not (v == 'synthetic' or Path(v).is_dir()):
+        raise ValueError(f"{n} must be 'synthetic' or a dataset folder, got {v!r}")
 
+# %% ../nbs/07_train.ipynb #bd0c1ed9
 def _file_or_none(n, v):
+    "Check a path: None or an existing file."
     if v is not None and not Path(v).is_file(): raise ValueError(f"{n}: {v} is not a file")
 
 def _dict_or_none(n, v):
+    "Check more arguments: None or a dict."
     if v is not None and not isinstance(v, dict): raise ValueError(f"{n} must be a dict or None, got {v!r}")
 
+# %% ../nbs/07_train.ipynb #2f39b82f
 RUN_CHECKS = dict(
     data=_data, backbone=lambda n, v: check_choice(n, v, tuple(BACKBONES)), pretrained=check_bool, weights_path=_file_or_none,
-    preset=lambda n, v: check_choice(n, v, tuple(PRESETS)), image_size=lambda n, v: check_int(n, v, 32, 4096), per_class=_at_least(1),
-    proto_dim=_at_least(1), crop=check_bool, val_fraction=lambda n, v: check_float(n, v, 0, 1, hi_open=True), workers=_at_least(0),
+    preset=lambda n, v: check_choice(n, v, tuple(PRESETS)), image_size=lambda n, v: check_int(n, v, 32, 4096),
+    per_class=_at_least(1), proto_dim=_at_least(1), crop=check_bool,
+    val_fraction=lambda n, v: check_float(n, v, 0, 1, hi_open=True), workers=_at_least(0),
     max_steps=lambda n, v: v is None or check_int(n, v, 1), resume=check_bool, progress=check_bool, test=check_bool,
     data_kwargs=_dict_or_none, backbone_kwargs=_dict_or_none, model_kwargs=_dict_or_none, arch=lambda n, v: get_method(v))
 
 # %% ../nbs/07_train.ipynb #a14b2402
-def check_train_args(**settings) -> None:
-    "Check settings of a training run by name: parameters of `train_protopnet` (`RUN_CHECKS`) and fields of `TrainConfig` (`CONFIG_CHECKS`)."
+def check_train_args(**settings, # parameters of `train_protopnet` and fields of `TrainConfig`, by name
+                    ) -> None:
+    "Check settings of a run by name: `RUN_CHECKS` for parameters of `train_protopnet`, `CONFIG_CHECKS` for fields of `TrainConfig`."
     for k, v in settings.items():
         if k in RUN_CHECKS: RUN_CHECKS[k](k, v)
         elif k in CONFIG_CHECKS: CONFIG_CHECKS[k](k, v)
@@ -161,38 +192,50 @@ def check_train_args(**settings) -> None:
 
 # %% ../nbs/07_train.ipynb #c878475e
 def _units(stage: str, n: int, chunk: int) -> list[tuple[str, int]]:
+    "`n` steps of `stage` as units of at most `chunk` steps."
     return [(stage, min(chunk, n - k)) for k in range(0, n, chunk)]
 
-def schedule(cfg: TrainConfig) -> list[tuple[str, int]]:
+def _between(phases: list, s: int, c: int, chunk: int) -> list[tuple[str, int]]:
+    "The units of the phases (stage, steps) that fall between the pushes after `s` and after `c` warm-up + joint steps."
+    units, start = [], 0
+    for stage, k in phases:
+        lo, hi = max(s, start), min(c, start + k)
+        if hi > lo: units += _units(stage, hi - lo, chunk)
+        start += k
+    return units
+
+# %% ../nbs/07_train.ipynb #4dd49387
+def schedule(cfg: TrainConfig, # the run's settings
+            ) -> list[tuple[str, int]]:
     "The run as units (stage, optimiser steps): 'warm', 'head', 'warm2', 'joint', 'push', 'last', optional 'prune'."
     check_config(cfg)
     phases = [('warm', cfg.warm_steps), ('head', cfg.head_steps), ('warm2', cfg.warm2_steps), ('joint', cfg.joint_steps)]
     total = sum(k for _, k in phases)
     cuts = sorted(set(range(cfg.push_every, total, cfg.push_every) if cfg.push_every else []) | {total})
-    units, s = [], 0
-    for c in cuts:
-        start = 0
-        for stage, k in phases:  # the part of each phase that falls between the pushes s and c
-            lo, hi = max(s, start), min(c, start + k)
-            if hi > lo: units += _units(stage, hi - lo, cfg.chunk)
-            start += k
-        units += [('push', 0)] + _units('last', cfg.last_steps, cfg.chunk)
-        s = c
+    units = []
+    for s, c in zip([0] + cuts[:-1], cuts):
+        units += _between(phases, s, c, cfg.chunk) + [('push', 0)] + _units('last', cfg.last_steps, cfg.chunk)
     if cfg.prune: units += [('prune', 0)] + _units('last', cfg.last_steps, cfg.chunk)
     return units
 
 # %% ../nbs/07_train.ipynb #4efe7d5c
 STAGE_PARTS = dict(warm=('add_on', 'prototypes'), joint=('features', 'add_on', 'prototypes'), last=('last_layer',))  # ProtoPNet's
-LR_FIELDS = dict(features='lr_features', add_on='lr_add_on', prototypes='lr_prototypes', offsets='lr_offsets', last_layer='lr_last')
-DECAYED = ('features', 'add_on')  # the groups with weight decay
 
-def set_stage(model: nn.Module, stage: str):
+def set_stage(model: nn.Module, # a model of the ProtoPNet family
+              stage: str, # a key of its method's `stage_parts`
+             ):
     "Freeze every parameter except those the stage trains (its method's `stage_parts`)."
     parts = method_of(model).stage_parts[stage]
     for part, ps in model.param_groups().items():
         for p in ps: p.requires_grad_(part in parts)
 
-def make_optimizers(model: nn.Module, cfg: TrainConfig) -> dict:
+# %% ../nbs/07_train.ipynb #03e94326
+LR_FIELDS = dict(features='lr_features', add_on='lr_add_on', prototypes='lr_prototypes', offsets='lr_offsets', last_layer='lr_last')
+DECAYED = ('features', 'add_on')  # the groups with weight decay
+
+def make_optimizers(model: nn.Module, # a model of the ProtoPNet family
+                    cfg: TrainConfig, # learning rates, weight decay and the joint decay
+                   ) -> dict:
     "One Adam per stage over the groups it trains (weight decay on backbone and add-on), and the joint step decay."
     g = model.param_groups()
     def group(k): return dict(params=g[k], lr=getattr(cfg, LR_FIELDS[k])) | (dict(weight_decay=cfg.weight_decay) if k in DECAYED else {})
@@ -201,12 +244,16 @@ def make_optimizers(model: nn.Module, cfg: TrainConfig) -> dict:
     return opts
 
 # %% ../nbs/07_train.ipynb #04b94533
-def _unwrap(model): return model.module if hasattr(model, 'module') else model
+def _unwrap(model):
+    "The model inside a DDP wrapper (or `model` itself)."
+    return model.module if hasattr(model, 'module') else model
 
 def _autocast(device: torch.device, amp: bool):
+    "Autocast to float16 on CUDA and bfloat16 elsewhere when `amp`; else nothing."
     if not amp: return contextlib.nullcontext()
     return torch.autocast(device.type, dtype=torch.float16 if device.type == 'cuda' else torch.bfloat16)
 
+# %% ../nbs/07_train.ipynb #1814932d
 def _sums(tot: dict, terms: dict, logits, y):
     "Add a batch's loss terms (weighted by its size) and correct predictions to `tot`."
     b = len(y)
@@ -215,6 +262,7 @@ def _sums(tot: dict, terms: dict, logits, y):
     tot['correct'] = tot.get('correct', 0) + (logits.argmax(1) == y).sum().item()
 
 def _means(tot: dict) -> dict:
+    "The mean of every summed term, and the accuracy."
     n = max(tot.pop('n', 0), 1)
     return {k: v / n for k, v in tot.items() if k != 'correct'} | dict(acc=tot.get('correct', 0) / n)
 
@@ -226,21 +274,30 @@ def _non_finite(tr, stage: str, loss, parts: dict):
     raise FloatingPointError(f"{stage} step {tr.counts.get(stage, 0) + 1}: the loss is {float(loss.detach())}"
                              + (f" (term {bad[0]!r} is {vals[bad[0]]})" if bad else ''))
 
+# %% ../nbs/07_train.ipynb #3e7197ca
+def _opt_step(opt: torch.optim.Optimizer, loss: torch.Tensor):
+    "Zero the gradients, backpropagate `loss` and take one step of `opt`."
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+
+def _backward(tr, loss: torch.Tensor, opt: torch.optim.Optimizer):
+    "One step of `opt` on `loss`, through the trainer's gradient scaler when it has one (float16 on CUDA)."
+    if tr.scaler is None: return _opt_step(opt, loss)
+    opt.zero_grad(set_to_none=True)
+    tr.scaler.scale(loss).backward()
+    tr.scaler.step(opt)
+    tr.scaler.update()
+
+# %% ../nbs/07_train.ipynb #9940f438
 def _step(tr, forward, x, y, opt) -> tuple:
-    "One step of the method's objective: `forward(x)` -> (logits, second output); returns the loss terms and logits."
+    "One step of the method's objective: `forward(x)` -> (logits, second output); returns the loss terms, the logits and the labels."
     m, dev = _unwrap(tr.model), tr.device
     x, y = x.to(dev), y.to(dev)
     with _autocast(dev, tr.cfg.amp): logits, md = forward(x)
     loss, parts = tr.method.loss(m, logits.float(), md.float(), y, tr.cfg)
     if not torch.isfinite(loss): _non_finite(tr, next(k for k, o in tr.opts.items() if o is opt), loss, parts)
-    opt.zero_grad(set_to_none=True)
-    if tr.scaler is not None:
-        tr.scaler.scale(loss).backward()
-        tr.scaler.step(opt)
-        tr.scaler.update()
-    else:
-        loss.backward()
-        opt.step()
+    _backward(tr, loss, opt)
     return dict(loss=loss.item(), **{k: v.item() for k, v in parts.items()}), logits.detach(), y
 
 # %% ../nbs/07_train.ipynb #0b2d240c
@@ -257,42 +314,66 @@ class Trainer:
                  meta: dict | None = None, # how the data was read: saved with every checkpoint, compared on resume
                  cache_root: str | os.PathLike | None = None, # feature caches go to `cache_root/features` (default: `cache_dir()`)
                  workers: int = 0): # loader workers for the online (joint) steps
-        if 'train' not in loaders or 'push' not in loaders: raise ValueError("loaders must hold 'train' and 'push' (see get_loaders)")
-        check_config(cfg)
-        self.method = method_of(model)
-        if cfg.proto_init == 'patch' and self.method.init is None: raise ValueError(f"proto_init='patch' is not offered for {self.method.arch}: use 'uniform'")
-        if bad := [s for s in ('head', 'warm2') if getattr(cfg, f'{s}_steps') and s not in self.method.stage_parts]:
-            raise ValueError(f"{bad[0]}_steps: {self.method.arch} has no {bad[0]!r} stage")
+        "Check the settings and set the run at its first unit; nothing runs yet."
+        self.method = _checked_method(model, loaders, cfg)
         self.device = get_device(device)
         self.model = model.to(self.device)
-        self.loaders, self.cfg, self.out, self.progress, self.rf_box, self.log = loaders, cfg, Path(out_dir), progress, rf_box, log
+        store_attr('loaders,cfg,progress,rf_box,log,cache_root,workers')
+        self.out = Path(out_dir)
         self.meta = dict(meta or {})  # saved with every checkpoint: how the data was read (dataset, image size, normalisation)
-        self.cache_root, self.workers = cache_root, workers
         # the rest of what determines the run, compared on resume with the model config, the data (`meta`) and `cfg`
         self.settings = dict(batch_size=loaders['train'].batch_size, backbone_weights=weights_fingerprint(model.backbone))
         check_writable(self.out, 'out_dir')
-        self.steps, self.step, self.history, self.best, self.push_log = schedule(cfg), 0, [], None, []
-        self.counts = dict(warm=0, head=0, warm2=0, joint=0, last=0)  # optimiser steps done per stage
         self.rank, self.world = (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
-        if self.rank == 0:  # a writer killed mid-write (SIGKILL cannot be caught) leaves its temporary file, never a half checkpoint
-            for f in self.out.glob('.*.tmp'): f.unlink(missing_ok=True)
-        self._caches, self._acts, self._val_acts = {}, None, None
-        self.cache_seconds, self._charge = {}, 0.  # build time of each cache this run used; time to charge to the current unit
+        self._clean_tmp()
+        self._start()
         self._build()
 
-    @property
-    def m(self) -> ProtoPNet: return _unwrap(self.model)
+# %% ../nbs/07_train.ipynb #a8ad059c
+def _checked_method(model: nn.Module, loaders: dict, cfg: TrainConfig) -> Method:
+    "The `Method` of `model`, once `loaders` holds the splits a run reads and `cfg` asks only for what the method offers."
+    if 'train' not in loaders or 'push' not in loaders: raise ValueError("loaders must hold 'train' and 'push' (see get_loaders)")
+    check_config(cfg)
+    method = method_of(model)
+    if cfg.proto_init == 'patch' and method.init is None:
+        raise ValueError(f"proto_init='patch' is not offered for {method.arch}: use 'uniform'")
+    if bad := [s for s in ('head', 'warm2') if getattr(cfg, f'{s}_steps') and s not in method.stage_parts]:
+        raise ValueError(f"{bad[0]}_steps: {method.arch} has no {bad[0]!r} stage")
+    return method
 
-    @property
-    def backbone_steps(self) -> int:
-        "Optimiser steps that changed the backbone so far (0: it is as the feature cache has it)."
-        return self.counts['joint'] + self.counts.get('warm2', 0)
+# %% ../nbs/07_train.ipynb #27b2060a
+@patch
+def _clean_tmp(self: Trainer):
+    "Remove the temporary files of writers killed mid-write (SIGKILL cannot be caught); rank 0 only."
+    if self.rank != 0: return
+    for f in self.out.glob('.*.tmp'): f.unlink(missing_ok=True)
 
-    def _build(self):
-        "(Re)build optimizers, scheduler and scaler on the current parameters."
-        self.opts = make_optimizers(self.m, self.cfg)
-        self.scaler = torch.amp.GradScaler('cuda') if self.cfg.amp and self.device.type == 'cuda' else None
-        self._sig = [id(p) for p in self.m.parameters()]
+@patch
+def _start(self: Trainer):
+    "Put the run at its first unit: no metrics, no selected model, no kept caches or activations."
+    self.steps, self.step, self.history, self.best, self.push_log = schedule(self.cfg), 0, [], None, []
+    self.counts = dict(warm=0, head=0, warm2=0, joint=0, last=0)  # optimiser steps done per stage
+    self._caches, self._acts, self._val_acts = {}, None, None
+    self.cache_seconds, self._charge = {}, 0.  # build time of each cache this run used; time to charge to the current unit
+
+# %% ../nbs/07_train.ipynb #4f43e20b
+@patch(as_prop=True)
+def m(self: Trainer) -> ProtoPNet:
+    "The model, unwrapped from DDP."
+    return _unwrap(self.model)
+
+@patch(as_prop=True)
+def backbone_steps(self: Trainer) -> int:
+    "Optimiser steps that changed the backbone so far (0: it is as the feature cache has it)."
+    return self.counts['joint'] + self.counts.get('warm2', 0)
+
+# %% ../nbs/07_train.ipynb #006f6c0c
+@patch
+def _build(self: Trainer):
+    "(Re)build optimizers, scheduler and scaler on the current parameters."
+    self.opts = make_optimizers(self.m, self.cfg)
+    self.scaler = torch.amp.GradScaler('cuda') if self.cfg.amp and self.device.type == 'cuda' else None
+    self._sig = [id(p) for p in self.m.parameters()]
 
 # %% ../nbs/07_train.ipynb #9c0d15ed
 def _untransformed(ds):
@@ -301,25 +382,34 @@ def _untransformed(ds):
     c.transform = None
     return c
 
+# %% ../nbs/07_train.ipynb #fa64c65d
 @patch
-def views(self: Trainer, split: str = 'train') -> SeededViews:
+def views(self: Trainer, split: str = 'train', # 'train' (read from the push set's images), 'val' or 'test'
+         ) -> SeededViews:
     "The seeded views of `split`: plain = its evaluation transform, augmented = the training loader's transform."
     ds = self.loaders['push' if split == 'train' else split].dataset
     return SeededViews(_untransformed(ds), ds.transform, self.loaders['train'].dataset.transform, self.cfg.seed)
 
+# %% ../nbs/07_train.ipynb #3dc3804f
 @patch
-def cache(self: Trainer, split: str = 'train') -> FeatureCache:
+def _open_cache(self: Trainer, split: str) -> FeatureCache:
+    "Build or find the feature cache of `split` (after joint steps, with `last_views='plain'`, of the plain view only)."
+    k_views = self.cfg.views if split == 'train' and (self.backbone_steps == 0 or self.cfg.last_views == 'all') else 0
+    build = lambda: feature_cache(self.m.backbone, self.views(split), k_views, dict(self.meta, split=split), self.cache_root,
+                                  progress=self.progress and self.rank == 0, device=self.device, workers=self.workers)
+    if self.world == 1: return build()
+    path = [str(build().path) if self.rank == 0 else None]  # rank 0 builds; every rank then opens the very folder it built or found
+    dist.broadcast_object_list(path, src=0)
+    return FeatureCache.open(path[0])
+
+# %% ../nbs/07_train.ipynb #bae1d195
+@patch
+def cache(self: Trainer, split: str = 'train', # the split whose feature maps are cached
+         ) -> FeatureCache:
     "The feature cache of `split` for the backbone as it is now (built on first use)."
     k = (split, self.backbone_steps)
     if k not in self._caches:
-        k_views = self.cfg.views if split == 'train' and (self.backbone_steps == 0 or self.cfg.last_views == 'all') else 0
-        build = lambda: feature_cache(self.m.backbone, self.views(split), k_views, dict(self.meta, split=split), self.cache_root,
-                                      progress=self.progress and self.rank == 0, device=self.device, workers=self.workers)
-        if self.world == 1: c = build()
-        else:  # rank 0 builds; every rank then opens the very folder rank 0 built or found
-            path = [str(build().path) if self.rank == 0 else None]
-            dist.broadcast_object_list(path, src=0)
-            c = FeatureCache.open(path[0])
+        c = self._open_cache(split)
         if str(c.path) not in self.cache_seconds:  # a cache another run built is charged at its build time, once per run
             self.cache_seconds[str(c.path)] = c.seconds
             if not c.built: self._charge += c.seconds
@@ -339,13 +429,13 @@ def _cached_loader(cache: FeatureCache, view: int = 0, batch_size: int = 64) -> 
     "The cached feature maps of view `view`, in image order."
     return DataLoader(_Rows(cache, range(view * cache.n, (view + 1) * cache.n)), batch_size=batch_size)
 
+# %% ../nbs/07_train.ipynb #1f6e5201
 @torch.no_grad()
 def _cached_acts(m: ProtoPNet, cache: FeatureCache, rows, device, batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
     "The last layer's inputs (ProtoPNet: g(Z_x, p)), shape (len(rows), P), and labels of cache rows `rows`."
     was, out, ys = m.training, [], []
     m.eval()
-    rows = torch.as_tensor(list(rows))
-    for r in rows.split(batch_size):
+    for r in torch.as_tensor(list(rows)).split(batch_size):
         f, y = cache.batch(r)
         out.append(method_of(m).scores(m, m.forward_head(f.to(device))[1]).float().cpu())
         ys.append(y)
@@ -369,6 +459,7 @@ def evaluate(model, # any model whose forward gives (logits, ...)
         n += len(y)
     return c / max(n, 1)
 
+# %% ../nbs/07_train.ipynb #0ea6c022
 @torch.no_grad()
 def activations(model, # a model of the ProtoPNet family (or its DDP wrapper)
                 loader, # yields (x, y) batches
@@ -384,6 +475,7 @@ def activations(model, # a model of the ProtoPNet family (or its DDP wrapper)
         ys.append(y)
     return torch.cat(gs), torch.cat(ys)
 
+# %% ../nbs/07_train.ipynb #eba0d67c
 def _gather_rows(acts: torch.Tensor, labels: torch.Tensor, n: int):
     "Under DDP, every rank holds the rows of its interleaved shard (rank, rank + world, ...): rebuild all `n` rows, in order."
     if not dist.is_initialized() or dist.get_world_size() == 1: return acts, labels
@@ -395,40 +487,58 @@ def _gather_rows(acts: torch.Tensor, labels: torch.Tensor, n: int):
     return out[0], out[1].long()
 
 # %% ../nbs/07_train.ipynb #15fc5e85
-@torch.no_grad()
-def init_prototypes_(tr: Trainer):
-    "Set each prototype to the add-on features at a random cell of a random plain training image of its class (seeded)."
-    m = tr.m
-    g = torch.Generator().manual_seed(mix_seed(tr.cfg.seed, 7))
-    views = tr.views('train')
+def _pick_images(views: SeededViews, identity: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+    "For each prototype, a random training image of its class (drawn from `g`)."
     labels = torch.as_tensor([int(y) for y in getattr(views.dataset, 'targets')])
-    cls = m.identity.argmax(1).cpu()
-    pick = torch.stack([(labels == c).nonzero().flatten()[torch.randint(int((labels == c).sum()), (1,), generator=g)][0] for c in cls])
+    own = [(labels == c).nonzero().flatten() for c in identity.argmax(1).cpu()]
+    return torch.stack([idx[torch.randint(len(idx), (1,), generator=g)][0] for idx in own])
+
+# %% ../nbs/07_train.ipynb #d9b6d03e
+@torch.no_grad()
+def _add_on_maps(tr: Trainer, views: SeededViews, pick: torch.Tensor) -> torch.Tensor:
+    "The add-on feature maps Z_x of the plain views of images `pick`."
+    m = tr.m
     f = tr.cache('train').batch(pick)[0] if tr.cfg.cache else torch.stack([views[int(i)][0] for i in pick])
     was = m.training
     m.eval()
     z = m.add_on(f.to(tr.device)) if tr.cfg.cache else m.forward_features(f.to(tr.device))
     m.train(was)
-    h, w = m.prototypes.shape[2:]
-    i = torch.randint(z.shape[2] - h + 1, (len(pick),), generator=g)
-    j = torch.randint(z.shape[3] - w + 1, (len(pick),), generator=g)
-    m.prototypes.copy_(torch.stack([z[k, :, a:a + h, b:b + w] for k, (a, b) in enumerate(zip(i.tolist(), j.tolist()))]))
+    return z
+
+# %% ../nbs/07_train.ipynb #19ac3b31
+@torch.no_grad()
+def init_prototypes_(tr: Trainer, # the trainer whose model's prototypes are set
+                    ):
+    "Set each prototype to the add-on features at a random cell of a random plain training image of its class (seeded)."
+    g = torch.Generator().manual_seed(mix_seed(tr.cfg.seed, 7))
+    views = tr.views('train')
+    z = _add_on_maps(tr, views, _pick_images(views, tr.m.identity, g))
+    h, w = tr.m.prototypes.shape[2:]
+    i = torch.randint(z.shape[2] - h + 1, (len(z),), generator=g)
+    j = torch.randint(z.shape[3] - w + 1, (len(z),), generator=g)
+    tr.m.prototypes.copy_(torch.stack([z[k, :, a:a + h, b:b + w] for k, (a, b) in enumerate(zip(i.tolist(), j.tolist()))]))
 
 # %% ../nbs/07_train.ipynb #1426dd7b
 def _bn_eval(module: nn.Module):
+    "Put every batch norm layer of `module` in eval mode (its running statistics used, not updated)."
     for mod in module.modules():
         if isinstance(mod, nn.modules.batchnorm._BatchNorm): mod.eval()
 
+# %% ../nbs/07_train.ipynb #d4496397
+def _online_loader(tr: Trainer, stage: str, n: int) -> DataLoader:
+    "The seeded views of the next `n` steps of `stage`, in step batches (under DDP, this rank's slice of each)."
+    views, s0 = tr.views('train'), tr.counts[stage]
+    salt = dict(warm=0, joint=1, warm2=4, head=5).get(stage, zlib.crc32(stage.encode()))  # any other stage: salted by its name
+    sampler = StepBatches(len(views), tr.loaders['train'].batch_size or 32, mix_seed(tr.cfg.seed, salt), s0, s0 + n,
+                          tr.rank, tr.world, view_offset=tr.cfg.views + 1)
+    return DataLoader(views, batch_sampler=sampler, num_workers=tr.workers)
+
+# %% ../nbs/07_train.ipynb #b96cc693
 def _online_steps(tr: Trainer, stage: str, n: int) -> dict:
     "n steps of `stage` on images through the whole model (seeded views, step batches)."
-    cfg, m, s0 = tr.cfg, tr.m, tr.counts[stage]
-    views = tr.views('train')
-    bs = tr.loaders['train'].batch_size or 32
-    salt = dict(warm=0, joint=1, warm2=4, head=5).get(stage, zlib.crc32(stage.encode()))  # any other stage: salted by its name
-    sampler = StepBatches(len(views), bs, mix_seed(cfg.seed, salt), s0, s0 + n, tr.rank, tr.world, view_offset=cfg.views + 1)
-    loader = DataLoader(views, batch_sampler=sampler, num_workers=tr.workers)
+    loader = _online_loader(tr, stage, n)
     tr.model.train()
-    if stage in ('warm', 'head') or cfg.joint_bn == 'eval': _bn_eval(m.backbone)
+    if stage in ('warm', 'head') or tr.cfg.joint_bn == 'eval': _bn_eval(tr.m.backbone)
     tot = {}
     for x, y in loader:
         terms, logits, y = _step(tr, tr.model, x, y, tr.opts[stage])
@@ -451,44 +561,64 @@ def _frozen_backbone_steps(tr: Trainer, stage: str, n: int) -> dict:
         tr.counts[stage] += 1
     return _means(tot)
 
-def warm_stage(tr: Trainer, n: int) -> dict:
+# %% ../nbs/07_train.ipynb #f0a7c96d
+def warm_stage(tr: Trainer, # the trainer
+               n: int, # optimiser steps
+              ) -> dict:
     "n warm-up steps: add-on layers and prototypes learn the objective, the backbone frozen (on the feature cache)."
     return _frozen_backbone_steps(tr, 'warm', n)
 
-def head_stage(tr: Trainer, n: int) -> dict:
+def head_stage(tr: Trainer, # the trainer
+               n: int, # optimiser steps
+              ) -> dict:
     "n steps of the whole head after the backbone (Deformable ProtoPNet: with its offset branch), on the feature cache."
     return _frozen_backbone_steps(tr, 'head', n)
 
-def joint_stage(tr: Trainer, n: int) -> dict:
+# %% ../nbs/07_train.ipynb #014bab98
+def joint_stage(tr: Trainer, # the trainer
+                n: int, # optimiser steps
+               ) -> dict:
     "n joint steps: backbone, add-on layers and prototypes (and offsets) learn the objective on augmented images."
     set_stage(tr.m, 'joint')
     return _online_steps(tr, 'joint', n)
 
-def warm2_stage(tr: Trainer, n: int) -> dict:
+def warm2_stage(tr: Trainer, # the trainer
+                n: int, # optimiser steps
+               ) -> dict:
     "n steps of the second warm-up (Deformable ProtoPNet): as joint, but the offset branch stays frozen."
     set_stage(tr.m, 'warm2')
     return _online_steps(tr, 'warm2', n)
 
 # %% ../nbs/07_train.ipynb #57a57a3a
-def _image_hw(tr: Trainer) -> tuple:
-    return tuple(tr.views('train')[0][0].shape[-2:])
-
-def push_stage(tr: Trainer, n: int = 0) -> dict:
+def push_stage(tr: Trainer, # the trainer
+               n: int = 0, # unused: a push is one unit
+              ) -> dict:
     "Project every prototype onto the training images of its class, by its method's push."
     return tr.method.push(tr)
 
-def protopnet_push(tr: Trainer) -> dict:
+# %% ../nbs/07_train.ipynb #7e0743cc
+def _image_hw(tr: Trainer) -> tuple:
+    "The (height, width) of the training images as the model reads them."
+    return tuple(tr.views('train')[0][0].shape[-2:])
+
+def _push_result(tr: Trainer):
+    "The nearest own-class training patch of every prototype (a `PushResult`): on the cache while the backbone is as cached."
+    m = tr.m
+    if tr.cfg.cache and tr.backbone_steps == 0:
+        return push(m.add_on, m.prototypes, m.identity, _cached_loader(tr.cache('train')), rf_box=tr.rf_box, device=tr.device,
+                    recompute=(m.forward_features, tr.loaders['push'].dataset), eps=m.eps, image_size=_image_hw(tr))
+    return push(m.forward_features, m.prototypes, m.identity, tr.loaders['push'], rf_box=tr.rf_box, device=tr.device,
+                first_index=tr.rank, index_step=tr.world, eps=m.eps)
+
+# %% ../nbs/07_train.ipynb #5a281c77
+def protopnet_push(tr: Trainer, # the trainer
+                  ) -> dict:
     "ProtoPNet's push: every prototype onto its nearest own-class training patch, with where it comes from."
-    m, cfg = tr.m, tr.cfg
-    if cfg.cache and tr.backbone_steps == 0:
-        res = push(m.add_on, m.prototypes, m.identity, _cached_loader(tr.cache('train')), rf_box=tr.rf_box, device=tr.device,
-                   recompute=(m.forward_features, tr.loaders['push'].dataset), eps=m.eps, image_size=_image_hw(tr))
-    else:
-        res = push(m.forward_features, m.prototypes, m.identity, tr.loaders['push'], rf_box=tr.rf_box, device=tr.device,
-                   first_index=tr.rank, index_step=tr.world, eps=m.eps)
+    m, res = tr.m, _push_result(tr)
     push_(m.prototypes, res)
     m.proto_source.copy_(source_rows(res.image_idx, res.loc, res.box, res.act_box))
-    tr.push_log.append(dict(step=tr.step, image_idx=res.image_idx.tolist(), loc=res.loc.tolist(), box=res.box.tolist(), act_box=res.act_box.tolist()))
+    tr.push_log.append(dict(step=tr.step, image_idx=res.image_idx.tolist(), loc=res.loc.tolist(), box=res.box.tolist(),
+                            act_box=res.act_box.tolist()))
     return dict(push_dist=res.distances.mean().item())
 
 # %% ../nbs/07_train.ipynb #b26dcd33
@@ -500,53 +630,66 @@ def _train_acts(tr: Trainer):
     c = tr.cache('train')
     return _cached_acts(tr.m, c, range(c.n if tr.cfg.last_views == 'plain' else c.rows), tr.device)
 
-def last_stage(tr: Trainer, n: int) -> dict:
+# %% ../nbs/07_train.ipynb #959a90c1
+def _last_loss(tr: Trainer, a: torch.Tensor, y: torch.Tensor) -> tuple:
+    "Cross-entropy + lambda_3 |W_h^-|_1 of the last layer on activations `a`; returns the loss, its terms and the logits."
+    w, coefs = tr.m.last_layer.weight, tr.cfg.coefs or tr.method.coefs
+    logits = F.linear(a, w)
+    terms = dict(crs_ent=F.cross_entropy(logits, y), l1=l1_off_class(w, tr.m.identity))
+    loss = coefs.get('crs_ent', 1.) * terms['crs_ent'] + coefs.get('l1', 1e-4) * terms['l1']
+    if not torch.isfinite(loss): _non_finite(tr, 'last', loss, terms)
+    return loss, terms, logits
+
+# %% ../nbs/07_train.ipynb #20057c2a
+def last_stage(tr: Trainer, # the trainer
+               n: int, # optimiser steps
+              ) -> dict:
     "n steps of the last layer h on cached activations: cross-entropy + lambda_3 |W_h^-|_1."
-    cfg, m = tr.cfg, tr.m
-    set_stage(m, 'last')
+    set_stage(tr.m, 'last')
     if tr._acts is None: tr._acts = _train_acts(tr)
     acts, labels = tr._acts
-    w, off, s0, tot = m.last_layer.weight, 1 - m.identity.T, tr.counts['last'], {}
-    for idx in StepBatches(len(acts), cfg.batch_size, mix_seed(cfg.seed, 3), s0, s0 + n, view_offset=None):
-        a, y = acts[idx].to(tr.device), labels[idx].to(tr.device)
-        logits = F.linear(a, w)
-        ce, l1 = F.cross_entropy(logits, y), (w * off).abs().sum()
-        coefs = cfg.coefs or tr.method.coefs
-        loss = coefs.get('crs_ent', 1.) * ce + coefs.get('l1', 1e-4) * l1
-        if not torch.isfinite(loss): _non_finite(tr, 'last', loss, dict(crs_ent=ce, l1=l1))
-        tr.opts['last'].zero_grad(set_to_none=True)
-        loss.backward()
-        tr.opts['last'].step()
-        _sums(tot, dict(loss=loss.item(), crs_ent=ce.item(), l1=l1.item()), logits.detach(), y)
+    s0, tot = tr.counts['last'], {}
+    for idx in StepBatches(len(acts), tr.cfg.batch_size, mix_seed(tr.cfg.seed, 3), s0, s0 + n, view_offset=None):
+        y = labels[idx].to(tr.device)
+        loss, terms, logits = _last_loss(tr, acts[idx].to(tr.device), y)
+        _opt_step(tr.opts['last'], loss)
+        _sums(tot, dict(loss=loss.item()) | {k: v.item() for k, v in terms.items()}, logits.detach(), y)
         tr.counts['last'] += 1
     return _means(tot)
 
 # %% ../nbs/07_train.ipynb #49bdcb03
-def prune_stage(tr: Trainer, n: int = 0) -> dict:
+def prune_stage(tr: Trainer, # the trainer
+                n: int = 0, # unused: pruning is one unit
+               ) -> dict:
     "ProtoPNet's k-NN pruning of the prototypes (k = prune_k, threshold prune_tau)."
-    from protonb.prune import prune_mask, prune_parts
     if tr.world > 1: raise NotImplementedError("ProtoPNet pruning runs in a single process: prune the saved model with `protonb prune`")
     if tr.method.arch != 'protopnet': raise ValueError(f"prune: ProtoPNet's k-NN pruning is not defined for {tr.method.arch}")
     m, cfg = tr.m, tr.cfg
     if cfg.cache and tr.backbone_steps == 0: f, ld = m.add_on, _cached_loader(tr.cache('train'))
     else: f, ld = m.forward_features, tr.loaders['push']
     keep, _ = prune_mask(f, m.prototypes, m.identity, ld, cfg.prune_k, cfg.prune_tau, device=tr.device)
+    _keep_prototypes(tr, keep)
+    return dict(n_prototypes=m.n_prototypes)
+
+# %% ../nbs/07_train.ipynb #35b00ce1
+def _keep_prototypes(tr: Trainer, keep: torch.Tensor):
+    "Keep the prototypes `keep` and rebuild the optimizers; if none passes, keep them all."
+    m = tr.m
     if keep.any():
         m.set_prototypes(*prune_parts(m.prototypes, m.identity, m.last_layer.weight, keep), m.proto_source[keep])
         tr._build()
     else: tr.log("prune: every prototype fails the k-NN test; pruning skipped")
-    return dict(n_prototypes=m.n_prototypes)
 
 # %% ../nbs/07_train.ipynb #77170fab
-STAGES = dict(warm=warm_stage, head=head_stage, warm2=warm2_stage, joint=joint_stage, push=push_stage, last=last_stage, prune=prune_stage)
+STAGES = dict(warm=warm_stage, head=head_stage, warm2=warm2_stage, joint=joint_stage, push=push_stage, last=last_stage,
+              prune=prune_stage)
 
-def _protopnet_loss(m, logits, md, y, cfg): return protopnet_loss(logits, md, y, m.identity, m.last_layer.weight, cfg.coefs or PROTOPNET_COEFS)
+# %% ../nbs/07_train.ipynb #504e2352
+def _protopnet_loss(m, logits, md, y, cfg):
+    "ProtoPNet's objective of the warm-up and joint stages on a batch."
+    return protopnet_loss(logits, md, y, m.identity, m.last_layer.weight, cfg.coefs or PROTOPNET_COEFS)  # eq. (1)
 
-def _protopnet_build(backbone, n_classes, **kw):
-    from protonb.protopnet import protopnet
-    return protopnet(backbone, n_classes, **kw)
-
-METHODS['protopnet'] = Method('protopnet', _protopnet_build, from_config, _protopnet_loss, lambda m, md: log_similarity(md, m.eps),
+METHODS['protopnet'] = Method('protopnet', protopnet, from_config, _protopnet_loss, lambda m, md: log_similarity(md, m.eps),
                               STAGE_PARTS, protopnet_push, init_prototypes_, dict(PROTOPNET_COEFS))
 
 # %% ../nbs/07_train.ipynb #a2240d84
@@ -554,6 +697,7 @@ def _plain(v):
     "JSON-like view of `v`: tuples as lists, so a setting compares equal however it was written."
     return json.loads(json.dumps(v, default=str))
 
+# %% ../nbs/07_train.ipynb #69da05ea
 def first_difference(saved: dict, # what a checkpoint recorded
                      here: dict, # what this run has
                      path: str = '', # prefix of the name, for nested entries
@@ -569,35 +713,55 @@ def first_difference(saved: dict, # what a checkpoint recorded
 
 # %% ../nbs/07_train.ipynb #dbd6b630
 @patch
-def save(self: Trainer, name: str = 'last.pt', step: int | None = None, **extra):
+def save(self: Trainer,
+         name: str = 'last.pt', # file name in `out_dir`
+         step: int | None = None, # the unit index to record; None: the current one
+         **extra, # more entries of the checkpoint
+        ):
     "Write checkpoint `out_dir/name` atomically (rank 0 only)."
     if self.rank != 0: return
     m = self.m
-    save_checkpoint(self.out/name, m, self.method.arch, m.config, kind='train', train_config=asdict(self.cfg), settings=self.settings, step=self.step if step is None else step,
-                    counts=dict(self.counts), cache_seconds=self.cache_seconds, history=self.history, best=self.best, push_log=self.push_log, meta=self.meta,
+    save_checkpoint(self.out/name, m, self.method.arch, m.config, kind='train', train_config=asdict(self.cfg), settings=self.settings,
+                    step=self.step if step is None else step, counts=dict(self.counts), cache_seconds=self.cache_seconds,
+                    history=self.history, best=self.best, push_log=self.push_log, meta=self.meta,
                     optimizers={k: v.state_dict() for k, v in self.opts.items()},
                     scaler=self.scaler.state_dict() if self.scaler is not None else None, **extra)
 
+# %% ../nbs/07_train.ipynb #79116281
 @patch
-def resume(self: Trainer, path: str | os.PathLike | None = None) -> bool:
-    "Continue from `path` (default `out_dir/last.pt`) if it exists; True if resumed."
-    path = Path(path) if path else self.out/'last.pt'
-    if not path.exists(): return False
-    ck = load_checkpoint(path, arch=self.method.arch, kind='train', map_location=self.device)
+def _check_resumable(self: Trainer, ck: dict, path: Path):
+    "A `ValueError` naming the first setting in which checkpoint `ck` (read from `path`) and this run differ."
     saved = dict(model=ck['config'], data=ck.get('meta'), training=ck['train_config'], run=ck.get('settings'))
     here = dict(model=self.m.config, data=self.meta, training=asdict(self.cfg), run=self.settings)
     if diff := first_difference(saved, here):
         raise ValueError(f"{path} belongs to a run with other settings ({diff}): use another out_dir, or the same settings to resume")
-    m, sd = self.m, ck['model']
+
+# %% ../nbs/07_train.ipynb #a8f5337d
+@patch
+def _load_model(self: Trainer, sd: dict):
+    "Load the model's state `sd` (rebuilding its prototype set first if it changed), with new optimizers and nothing kept."
+    m = self.m
     if sd['prototype_layer.identity'].shape != m.identity.shape:  # pruned or merged
         m.set_prototypes(sd['prototype_layer.prototypes'], sd['prototype_layer.identity'], sd['last_layer.weight'], sd['proto_source'])
     m.load_state_dict(sd)
     self._build()
     self._caches, self._acts, self._val_acts = {}, None, None
+
+# %% ../nbs/07_train.ipynb #6fac35aa
+@patch
+def resume(self: Trainer, path: str | os.PathLike | None = None, # a checkpoint; None: `out_dir/last.pt`
+          ) -> bool:
+    "Continue from `path` (default `out_dir/last.pt`) if it exists; True if resumed."
+    path = Path(path) if path else self.out/'last.pt'
+    if not path.exists(): return False
+    ck = load_checkpoint(path, arch=self.method.arch, kind='train', map_location=self.device)
+    self._check_resumable(ck, path)
+    self._load_model(ck['model'])
     for k, v in ck['optimizers'].items():
         if k in self.opts: self.opts[k].load_state_dict(v)  # a stage may keep a private optimizer out of `opts`
     if self.scaler is not None and ck.get('scaler'): self.scaler.load_state_dict(ck['scaler'])
-    self.step, self.counts, self.history, self.best, self.push_log = ck['step'], dict(ck['counts']), ck['history'], ck['best'], ck['push_log']
+    self.step, self.counts, self.history = ck['step'], dict(ck['counts']), ck['history']
+    self.best, self.push_log = ck['best'], ck['push_log']
     self.cache_seconds = dict(ck.get('cache_seconds', {}))
     self.log(f"resumed from {path} at unit {self.step}/{len(self.steps)}")
     return True
@@ -606,21 +770,34 @@ def resume(self: Trainer, path: str | os.PathLike | None = None) -> bool:
 ACTS_KEPT = {'last'}  # stages after which the kept activations of the training and validation splits still hold (only h changed)
 
 @patch
+def _prepare_unit(self: Trainer, stage: str):
+    "Before a unit of `stage`: rebuild stale optimizers, drop the activations it changes, set the prototypes before the first step."
+    if [id(p) for p in self.m.parameters()] != self._sig: self._build()
+    if stage not in ACTS_KEPT: self._acts = self._val_acts = None  # prototypes or features change
+    fresh = self.counts['warm'] + self.counts.get('head', 0) + self.backbone_steps == 0
+    if stage in ('warm', 'head', 'warm2', 'joint') and fresh and self.cfg.proto_init == 'patch': self.method.init(self)
+
+# %% ../nbs/07_train.ipynb #f15cedf9
+@patch
+def _run_stage(self: Trainer, stage: str, n: int) -> dict:
+    "The metrics of `n` steps of `stage`; a non-finite loss or weight stops the run, naming the unit and what `last.pt` keeps."
+    try:
+        row = STAGES[stage](self, n)
+        check_finite(self.m.named_parameters(), f"after {stage} steps")
+    except FloatingPointError as e:
+        kept = f"{self.out/'last.pt'} keeps the state after unit {self.step}" if self.step else 'nothing was saved'
+        raise FloatingPointError(f"unit {self.step + 1}/{len(self.steps)}: {e}; {kept} (lower the learning rates?)") from None
+    return row
+
+# %% ../nbs/07_train.ipynb #216b0c21
+@patch
 def run_step(self: Trainer) -> dict:
     "Run the next unit of the schedule; returns its metrics row."
     stage, n = self.steps[self.step]
     seed_everything(mix_seed(self.cfg.seed, 11, self.step) % 2**32)
     t0, row = time.time(), dict(step=self.step, stage=stage, steps=n)
-    if [id(p) for p in self.m.parameters()] != self._sig: self._build()
-    if stage not in ACTS_KEPT: self._acts = self._val_acts = None  # prototypes or features change
-    fresh = self.counts['warm'] + self.counts.get('head', 0) + self.backbone_steps == 0
-    if stage in ('warm', 'head', 'warm2', 'joint') and fresh and self.cfg.proto_init == 'patch': self.method.init(self)
-    try:
-        row |= STAGES[stage](self, n)
-        check_finite(self.m.named_parameters(), f"after {stage} steps")
-    except FloatingPointError as e:
-        kept = f"{self.out/'last.pt'} keeps the state after unit {self.step}" if self.step else 'nothing was saved'
-        raise FloatingPointError(f"unit {self.step + 1}/{len(self.steps)}: {e}; {kept} (lower the learning rates?)") from None
+    self._prepare_unit(stage)
+    row |= self._run_stage(stage, n)
     row |= self._evaluate(stage)
     row['seconds'] = round(time.time() - t0 + self._charge, 3)  # with the build time of caches reused from other runs
     self._charge = 0.
@@ -632,31 +809,57 @@ def run_step(self: Trainer) -> dict:
 
 # %% ../nbs/07_train.ipynb #a77b74b0
 @patch
+def _head_acc(self: Trainer, a: torch.Tensor, y: torch.Tensor) -> float:
+    "Accuracy of the last layer alone on prototype activations `a` with labels `y`."
+    with torch.no_grad(): return (F.linear(a.to(self.device), self.m.last_layer.weight).argmax(1).cpu() == y).float().mean().item()
+
+# %% ../nbs/07_train.ipynb #3a2fbb53
+@patch
+def _kept_val_acts(self: Trainer) -> tuple:
+    "The activations and labels of the selection split, computed once after a push (until the next, only h changes)."
+    if self._val_acts is not None: return self._val_acts
+    split = self.cfg.select_on
+    if self.cfg.cache and self.backbone_steps == 0:
+        c = self.cache(split)
+        self._val_acts = _cached_acts(self.m, c, range(c.n), self.device)
+    else: self._val_acts = activations(self.model, self.loaders[split], self.device)
+    return self._val_acts
+
+# %% ../nbs/07_train.ipynb #cf32f344
+@patch
+def _score(self: Trainer, stage: str, interpretable: bool) -> dict:
+    "The accuracy on the selection split after a unit of `stage` (none without that split, or after a push its last layer follows)."
+    split = self.cfg.select_on
+    if split not in self.loaders: return {}
+    if stage in ACTS_KEPT: acc = self._head_acc(*self._kept_val_acts())
+    elif stage == 'push' and not interpretable: return {}
+    elif self.cfg.cache and self.backbone_steps == 0:
+        c = self.cache(split)
+        acc = self._head_acc(*_cached_acts(self.m, c, range(c.n), self.device))
+    else: acc = evaluate(self.model, self.loaders[split], self.device, self.cfg.amp)
+    return {f'{split}_acc': acc}
+
+# %% ../nbs/07_train.ipynb #3c37131b
+@patch
 def _evaluate(self: Trainer, stage: str) -> dict:
-    split, m, out = self.cfg.select_on, self.m, {}
-    cached = self.cfg.cache and self.backbone_steps == 0
+    "Score the unit just run; an interpretable model (after a push and its last layer) may become `best.pt`."
     last = self.step + 1 == len(self.steps) or self.steps[self.step + 1][0] != 'last'
     interpretable = stage in ('last', 'push', 'prune') and last  # a pushed model and its last layer, as it will be used
-    if split in self.loaders and stage in ACTS_KEPT:
-        if self._val_acts is None:
-            c = self.cache(split) if cached else None
-            self._val_acts = _cached_acts(m, c, range(c.n), self.device) if cached else activations(self.model, self.loaders[split], self.device)
-        a, y = self._val_acts
-        with torch.no_grad(): out[f'{split}_acc'] = (F.linear(a.to(self.device), m.last_layer.weight).argmax(1).cpu() == y).float().mean().item()
-    elif split in self.loaders and (stage != 'push' or interpretable):
-        if cached:
-            a, y = _cached_acts(m, self.cache(split), range(self.cache(split).n), self.device)
-            with torch.no_grad(): out[f'{split}_acc'] = (F.linear(a.to(self.device), m.last_layer.weight).argmax(1).cpu() == y).float().mean().item()
-        else: out[f'{split}_acc'] = evaluate(self.model, self.loaders[split], self.device, self.cfg.amp)
-    out['interpretable'] = interpretable
-    if interpretable:
-        score = out.get(f'{split}_acc')  # None without a validation split: then the latest is kept
-        if self.best is None or score is None or score > self.best['score']:
-            self.best = dict(step=self.step, score=score)
-            out['best'] = True
-            self.save('best.pt', step=self.step + 1)  # the state after this unit
+    out = self._score(stage, interpretable) | dict(interpretable=interpretable)
+    if interpretable: self._keep_best(out)
     return out
 
+# %% ../nbs/07_train.ipynb #52137e85
+@patch
+def _keep_best(self: Trainer, out: dict):
+    "Save the state after this unit as `best.pt` if its row `out` scores best so far (without a score, the latest is kept)."
+    score = out.get(f'{self.cfg.select_on}_acc')  # None without a validation split
+    if self.best is None or score is None or score > self.best['score']:
+        self.best = dict(step=self.step, score=score)
+        out['best'] = True
+        self.save('best.pt', step=self.step + 1)  # the state after this unit
+
+# %% ../nbs/07_train.ipynb #60323b27
 @patch
 def _record(self: Trainer, row: dict):
     "Checkpoint and metrics after a unit, each written atomically."
@@ -669,16 +872,18 @@ def _record(self: Trainer, row: dict):
         w.writerows(self.history)
     with atomic_write(self.out/'metrics.json', 'w') as f: json.dump(self.history, f, indent=1)
 
+# %% ../nbs/07_train.ipynb #1b0ecf5d
 @patch
-def fit(self: Trainer, max_steps: int | None = None) -> list[dict]:
+def fit(self: Trainer, max_steps: int | None = None, # run at most this many units; None: all that remain
+       ) -> list[dict]:
     "Run the remaining units (at most `max_steps` of them); returns the history."
-    from tqdm.auto import tqdm
     end = len(self.steps) if max_steps is None else min(len(self.steps), self.step + max_steps)
     bar = tqdm(total=end - self.step, disable=not self.progress or self.rank != 0, desc='train')
     while self.step < end:
         row = self.run_step()
         bar.update(1)
-        bar.set_postfix({k: (f'{v:.3f}' if isinstance(v, float) else v) for k, v in row.items() if k in ('stage', 'loss', 'acc', 'val_acc')})
+        shown = {k: v for k, v in row.items() if k in ('stage', 'loss', 'acc', 'val_acc')}
+        bar.set_postfix({k: (f'{v:.3f}' if isinstance(v, float) else v) for k, v in shown.items()})
     bar.close()
     return self.history
 
@@ -691,43 +896,85 @@ def ddp_setup() -> tuple[int, int]:
         dist.init_process_group('nccl' if cuda else 'gloo')
     return (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
 
+# %% ../nbs/07_train.ipynb #a3406aa5
 def make_loaders(data='synthetic', # 'synthetic' or a dataset folder
                  image_size: int = 224, # model input side
                  batch_size: int = 32, # images per batch
                  crop: bool = False, # crop images to their boxes
                  val_fraction: float = 0.1, # share of each class's training images held out for validation
                  seed: int = 0, # seed of the split and of the shuffling
-                 mean=None, std=None, # normalisation; None: ImageNet's
+                 mean=None, # normalisation mean; None: ImageNet's
+                 std=None, # normalisation standard deviation; None: ImageNet's
                  workers: int = 0, # loader worker processes
                  **data_kwargs, # passed to the dataset
                 ) -> dict:
     "`get_loaders`, with the push set sharded by `DistributedSampler` when running under DDP."
-    from protonb.data import get_loaders, IMAGENET_MEAN, IMAGENET_STD
-    from torch.utils.data.distributed import DistributedSampler
-    ls = get_loaders(data, image_size, batch_size, crop, val_fraction, seed, mean or IMAGENET_MEAN, std or IMAGENET_STD, workers, **data_kwargs)
+    ls = get_loaders(data, image_size, batch_size, crop, val_fraction, seed, mean or IMAGENET_MEAN, std or IMAGENET_STD, workers,
+                     **data_kwargs)
     if dist.is_initialized() and dist.get_world_size() > 1:
         ds = ls['push'].dataset
         ls['push'] = DataLoader(ds, batch_size, sampler=DistributedSampler(ds, shuffle=False, seed=seed), num_workers=workers)
     return ls
 
+# %% ../nbs/07_train.ipynb #6779d8d6
+def _verify_images(ls: dict):
+    "Decode every image of the push, validation and test splits (remembered per dataset), before the first step."
+    for k in ('push', 'val', 'test'):
+        if k in ls: verify_images(ls[k].dataset)
+
+# %% ../nbs/07_train.ipynb #fc5ffcfc
+def _data_meta(data, image_size: int, crop: bool, val_fraction: float, seed: int, bb: nn.Module, classes, data_kwargs) -> dict:
+    "How a run reads its data (dataset, image size, crop, split, normalisation of backbone `bb`, classes): `load_run` reads it again."
+    return dict(data=str(data) if str(data) == 'synthetic' else str(Path(data).resolve()), image_size=image_size, crop=crop,
+                val_fraction=val_fraction, seed=seed, mean=list(bb.mean), std=list(bb.std), classes=list(classes),
+                data_kwargs=dict(data_kwargs or {}))
+
+def _rf_boxes(model: nn.Module, image_size: int) -> Callable:
+    "(i, j) -> the receptive-field box of feature cell (i, j) of `model`, for patches of its prototypes' size."
+    info = receptive_field(nn.Sequential(model.backbone, model.add_on), image_size)
+    return lambda i, j: rf_box(info, i, j, patch=tuple(model.prototypes.shape[2:]))
+
+# %% ../nbs/07_train.ipynb #bf8860e5
+def _run_summary(tr: Trainer, t0: float, test: bool) -> dict:
+    "Units done, time, the selected unit and (once the run is complete) the selected model's size and scores."
+    summary = dict(steps_done=tr.step, steps_total=len(tr.steps), seconds=round(time.time() - t0, 1), world_size=tr.world, best=tr.best,
+                   train_seconds=round(sum(h['seconds'] for h in tr.history), 1))  # all units so far, across resumes
+    if tr.step == len(tr.steps) and tr.best is not None:
+        ck = load_checkpoint(tr.out/'best.pt', arch=tr.method.arch)
+        best = tr.method.from_config(ck['config'], ck['model']).to(tr.device)
+        summary |= dict(val_acc=tr.best['score'], n_prototypes=best.n_prototypes)
+        if test: summary['test_acc'] = evaluate(best, tr.loaders['test'], tr.device, tr.cfg.amp)
+    return summary
+
 # %% ../nbs/07_train.ipynb #2a3edf54
 def train_protopnet(data='synthetic', # 'synthetic' or a dataset folder
                     out_dir='runs/protopnet', # checkpoints, metrics and summary go here
-                    backbone: str = 'efficientnet_lite0', pretrained: bool = True, weights_path=None,
+                    backbone: str = 'efficientnet_lite0', # a key of `BACKBONES`
+                    pretrained: bool = True, # ImageNet weights for the backbone
+                    weights_path=None, # the backbone's weight file (or its folder) instead of the download
                     preset: str = 'cpu', # a key of `PRESETS`
-                    image_size: int = 224, batch_size: int = 32, per_class: int = 10, proto_dim: int = 128,
-                    crop: bool = False, val_fraction: float = 0.1, seed: int = 0, device=None, workers: int = 0,
+                    image_size: int = 224, # model input side
+                    batch_size: int = 32, # images per batch of the online steps
+                    per_class: int = 10, # prototypes per class at the start
+                    proto_dim: int = 128, # prototype dimension D
+                    crop: bool = False, # crop images to their boxes
+                    val_fraction: float = 0.1, # share of each class's training images held out for validation
+                    seed: int = 0, # every random draw of the run derives from it
+                    device=None, # None: the best available
+                    workers: int = 0, # loader worker processes
                     max_steps: int | None = None, # stop after this many units (resume later)
-                    resume: bool = True, progress: bool = True, data_kwargs: dict | None = None,
-                    backbone_kwargs: dict | None = None, log=print, cache_root=None,
+                    resume: bool = True, # continue from `out_dir/last.pt` if it is there
+                    progress: bool = True, # progress bars
+                    data_kwargs: dict | None = None, # more arguments of the dataset
+                    backbone_kwargs: dict | None = None, # more arguments of the backbone
+                    log=print, # where messages go
+                    cache_root=None, # feature caches go to `cache_root/features` (default: `cache_dir()`)
                     test: bool = True, # measure the selected model on the test split (False when choosing settings)
                     arch: str = 'protopnet', # the method: 'protopnet' or 'deformable' (see `METHODS`)
                     model_kwargs: dict | None = None, # more arguments of the method's model, e.g. proto_size=3 for 'deformable'
                     **overrides, # fields of `TrainConfig`
                    ) -> dict:
     "Train a model of the ProtoPNet family end to end; returns a summary with the validation and test accuracy of the selected model."
-    from protonb.receptive_field import receptive_field, rf_box
-    from protonb.data import get_dataset, verify_images
     method = get_method(arch)  # first: registering a method may add its presets
     check_train_args(data=data, backbone=backbone, pretrained=pretrained, weights_path=weights_path, preset=preset, image_size=image_size,
                      batch_size=batch_size, per_class=per_class, proto_dim=proto_dim, crop=crop, val_fraction=val_fraction, seed=seed,
@@ -743,27 +990,18 @@ def train_protopnet(data='synthetic', # 'synthetic' or a dataset folder
                          proto_dim=proto_dim, backbone_kwargs=backbone_kwargs, **(model_kwargs or {}))
     bb = model.backbone
     ls = make_loaders(data, image_size, batch_size, crop, val_fraction, seed, bb.mean, bb.std, workers, **(data_kwargs or {}))
-    for k in ('push', 'val', 'test'):  # every image the run will read opens, before the first step (remembered per dataset)
-        if k in ls: verify_images(ls[k].dataset)
+    _verify_images(ls)
     if val_fraction == 0: log("val_fraction=0: no validation split, so no model selection: the last interpretable model is kept")
-    info = receptive_field(nn.Sequential(model.backbone, model.add_on), image_size)
-    meta = dict(data=str(data) if str(data) == 'synthetic' else str(Path(data).resolve()), image_size=image_size, crop=crop,
-                val_fraction=val_fraction, seed=seed, mean=list(bb.mean), std=list(bb.std), classes=list(ls['train'].dataset.classes),
-                data_kwargs=dict(data_kwargs or {}))
+    boxes = _rf_boxes(model, image_size)
+    meta = _data_meta(data, image_size, crop, val_fraction, seed, bb, ls['train'].dataset.classes, data_kwargs)
     dev = get_device(device if world == 1 or device is not None else ('cuda' if torch.cuda.is_available() else 'cpu'))
     tr = Trainer(model, ls, cfg, out_dir, dev, progress=progress and rank == 0, log=log, meta=meta, cache_root=cache_root, workers=workers,
-                 rf_box=lambda i, j: rf_box(info, i, j, patch=tuple(model.prototypes.shape[2:])))
+                 rf_box=boxes)
     if resume: tr.resume()
     if world > 1: tr.model = nn.parallel.DistributedDataParallel(model, find_unused_parameters=True)  # same parameters: optimizers stay
     tr.fit(max_steps)
     if world > 1: dist.barrier()  # rank 0 has written best.pt
-    summary = dict(steps_done=tr.step, steps_total=len(tr.steps), seconds=round(time.time() - t0, 1), world_size=world, best=tr.best,
-                   train_seconds=round(sum(h['seconds'] for h in tr.history), 1))  # all units so far, across resumes
-    if tr.step == len(tr.steps) and tr.best is not None:
-        ck = load_checkpoint(Path(out_dir)/'best.pt', arch=arch)
-        best = method.from_config(ck['config'], ck['model']).to(dev)
-        summary |= dict(val_acc=tr.best['score'], n_prototypes=best.n_prototypes)
-        if test: summary['test_acc'] = evaluate(best, ls['test'], dev, cfg.amp)
+    summary = _run_summary(tr, t0, test)
     if rank == 0:
         with atomic_write(Path(out_dir)/'summary.json', 'w') as f: json.dump(summary, f, indent=1)
     return summary
@@ -776,19 +1014,23 @@ def load_run(checkpoint, # a checkpoint written by `train_protopnet` (or `proton
              arch: str | None = None, # if given, the method the checkpoint must hold ('protopnet', 'deformable')
             ) -> tuple:
     "The model (eval mode), the loaders and the checkpoint dict of a trained model."
-    from protonb.data import get_loaders
     ck = load_checkpoint(checkpoint, arch=arch)
     meta = ck.get('meta') or {}
     if not meta and data is None: raise ValueError(f"{checkpoint} records no dataset: pass --data")
     check_finite(ck['model'].items(), f"{checkpoint} cannot be used")
     try: model = get_method(ck['arch']).from_config(ck['config'], ck['model']).to(get_device(device)).eval()
     except ValueError as e: raise ValueError(f"{checkpoint}: {e}") from None
-    same = data is None or str(data) == meta.get('data')
-    ls = get_loaders(data or meta['data'], meta.get('image_size', 224), batch_size, meta.get('crop', False), meta.get('val_fraction', 0.1),
-                     meta.get('seed', 0), meta.get('mean', model.backbone.mean), meta.get('std', model.backbone.std),
-                     **(meta.get('data_kwargs', {}) if same else {}))
+    ls = _run_loaders(meta, data, batch_size, model)
     _check_classes(ls['test'].dataset.classes, meta.get('classes'), model.n_classes, checkpoint, data)
     return model, ls, ck
+
+# %% ../nbs/07_train.ipynb #9ccd90e9
+def _run_loaders(meta: dict, data, batch_size: int, model: nn.Module) -> dict:
+    "The loaders of the data that `meta` records, or of `data` read the same way."
+    same = data is None or str(data) == meta.get('data')
+    return get_loaders(data or meta['data'], meta.get('image_size', 224), batch_size, meta.get('crop', False),
+                       meta.get('val_fraction', 0.1), meta.get('seed', 0), meta.get('mean', model.backbone.mean),
+                       meta.get('std', model.backbone.std), **(meta.get('data_kwargs', {}) if same else {}))
 
 # %% ../nbs/07_train.ipynb #8a68e716
 def _check_classes(classes, trained, n_classes: int, checkpoint, data):
@@ -802,13 +1044,21 @@ def _check_classes(classes, trained, n_classes: int, checkpoint, data):
 # %% ../nbs/07_train.ipynb #9355377a
 class LinearHead(nn.Module):
     "Backbone -> global average pooling -> linear classifier."
-    def __init__(self, backbone, n_classes: int):
+    def __init__(self, backbone: nn.Module, # a backbone with `out_channels`
+                 n_classes: int, # outputs of the classifier
+                ):
+        "A new linear classifier on the pooled features of `backbone`."
         super().__init__()
         self.backbone, self.head = backbone, nn.Linear(backbone.out_channels, n_classes)
-    def forward(self, x): return self.head(self.backbone(x).mean((2, 3)))
 
+    def forward(self, x):
+        "The class logits of images `x`."
+        return self.head(self.backbone(x).mean((2, 3)))
+
+# %% ../nbs/07_train.ipynb #0399ad72
 @torch.no_grad()
-def _acc(model, loader, dev):
+def _acc(model: nn.Module, loader, dev) -> float:
+    "Top-1 accuracy of a model whose forward gives the logits alone."
     model.eval()
     c = n = 0
     for x, y in loader:
@@ -823,10 +1073,34 @@ def _probe(model: LinearHead, cache: FeatureCache, steps: int, lr: float, seed: 
     labels = cache.labels.repeat(cache.views + 1)
     opt = torch.optim.Adam(model.head.parameters(), lr=lr)
     for idx in StepBatches(len(pooled), 64, mix_seed(seed, 5), 0, steps, view_offset=None):
-        loss = F.cross_entropy(model.head(pooled[idx].to(dev)), labels[idx].to(dev))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        _opt_step(opt, F.cross_entropy(model.head(pooled[idx].to(dev)), labels[idx].to(dev)))
+
+# %% ../nbs/07_train.ipynb #3b93b907
+def _finetune_batches(vs: SeededViews, batch_size: int, seed: int, steps: int, views: int, workers: int, progress: bool):
+    "The fine-tuning's seeded batches of online views, numbered from 1."
+    sampler = StepBatches(len(vs), batch_size, mix_seed(seed, 1), 0, steps, view_offset=views + 1)
+    return enumerate(tqdm(DataLoader(vs, batch_sampler=sampler, num_workers=workers), disable=not progress, desc='baseline'), 1)
+
+def _finetune_step(model: LinearHead, opt: torch.optim.Optimizer, x, y, dev):
+    "One step of backbone and head on cross-entropy, the backbone's batch norm in eval mode."
+    model.train()
+    _bn_eval(model.backbone)
+    _opt_step(opt, F.cross_entropy(model(x.to(dev)), y.to(dev)))
+
+# %% ../nbs/07_train.ipynb #2c84ed61
+def _finetune(model: LinearHead, opt, batches, val, dev, t0: float, steps: int, eval_every: int, budget_s: float | None) -> tuple:
+    "Fine-tune on `batches`, then load the state with the best accuracy on loader `val`; returns that (step, val_acc) and the history."
+    best, hist = dict(step=0, val_acc=_acc(model, val, dev)), []
+    state = copy.deepcopy(model.state_dict())
+    for s, (x, y) in batches:
+        _finetune_step(model, opt, x, y, dev)
+        over = budget_s is not None and time.time() - t0 > budget_s
+        if s % eval_every == 0 or s == steps or over:
+            hist.append(dict(step=s, val_acc=_acc(model, val, dev), seconds=round(time.time() - t0, 1)))
+            if hist[-1]['val_acc'] > best['val_acc']: best, state = hist[-1], copy.deepcopy(model.state_dict())
+        if over: break
+    model.load_state_dict(state)
+    return best, hist
 
 # %% ../nbs/07_train.ipynb #de3861f2
 def train_linear_baseline(data='synthetic', # 'synthetic' or a dataset folder
@@ -840,50 +1114,41 @@ def train_linear_baseline(data='synthetic', # 'synthetic' or a dataset folder
                           eval_every: int = 50, # fine-tuning steps between validation scores
                           lr_features: float = 1e-4, # fine-tuning: backbone
                           lr_head: float = 1e-3, # probe and fine-tuning: linear head
-                          image_size: int = 224, batch_size: int = 32, crop: bool = False, # as for `train_protopnet`
-                          val_fraction: float = 0.1, seed: int = 0, device=None, # as for `train_protopnet`
-                          data_kwargs: dict | None = None, backbone_kwargs: dict | None = None, # as for `train_protopnet`
+                          image_size: int = 224, # model input side
+                          batch_size: int = 32, # images per fine-tuning batch
+                          crop: bool = False, # crop images to their boxes
+                          val_fraction: float = 0.1, # share of each class's training images held out for validation
+                          seed: int = 0, # every random draw of the run derives from it
+                          device=None, # None: the best available
+                          data_kwargs: dict | None = None, # more arguments of the dataset
+                          backbone_kwargs: dict | None = None, # more arguments of the backbone
                           progress: bool = True, # progress bars
                           cache_root=None, # feature caches go to `cache_root/features` (default: `cache_dir()`)
                           workers: int = 0, # loader workers for the online steps
                          ) -> dict:
     "Linear probe on the feature cache, then fine-tune `backbone` with the head; returns val/test accuracy of the selected state."
-    from protonb.backbones import backbone as make_backbone
-    from tqdm.auto import tqdm
     check_train_args(data=data, backbone=backbone, pretrained=pretrained, image_size=image_size, batch_size=batch_size, crop=crop,
-                     val_fraction=val_fraction, seed=seed, views=views, workers=workers, data_kwargs=data_kwargs, backbone_kwargs=backbone_kwargs)
-    if val_fraction == 0: raise ValueError("val_fraction=0: the baseline selects its fine-tuning step on the validation split, so it needs one")
+                     val_fraction=val_fraction, seed=seed, views=views, workers=workers, data_kwargs=data_kwargs,
+                     backbone_kwargs=backbone_kwargs)
+    if val_fraction == 0:
+        raise ValueError("val_fraction=0: the baseline selects its fine-tuning step on the validation split, so it needs one")
     seed_everything(seed)
-    dev, t0, out = get_device(device), time.time(), check_writable(out_dir, 'out_dir')
+    dev = get_device(device)
+    t0 = time.time()
+    out = check_writable(out_dir, 'out_dir')
     bb = make_backbone(backbone, pretrained=pretrained and backbone != 'tiny', **(backbone_kwargs or {}))
     ls = make_loaders(data, image_size, batch_size, crop, val_fraction, seed, bb.mean, bb.std, **(data_kwargs or {}))
     model = LinearHead(bb, len(ls['train'].dataset.classes)).to(dev)
     push_ds = ls['push'].dataset
     vs = SeededViews(_untransformed(push_ds), push_ds.transform, ls['train'].dataset.transform, seed)
-    meta = dict(data=str(data) if str(data) == 'synthetic' else str(Path(data).resolve()), image_size=image_size, crop=crop,
-                val_fraction=val_fraction, seed=seed, mean=list(bb.mean), std=list(bb.std), classes=list(push_ds.classes),
-                data_kwargs=dict(data_kwargs or {}), split='train')
+    meta = _data_meta(data, image_size, crop, val_fraction, seed, bb, push_ds.classes, data_kwargs) | dict(split='train')
     cache = feature_cache(bb, vs, views, meta, cache_root, progress=progress, device=dev)
     if not cache.built: t0 -= cache.seconds  # a cache another run built is charged as if built here: the same budget
     _probe(model, cache, warm_steps, lr_head, seed, dev)
-    best, hist = dict(step=0, val_acc=_acc(model, ls['val'], dev)), []
-    state = copy.deepcopy(model.state_dict())
-    opt = torch.optim.Adam([dict(params=model.backbone.parameters(), lr=lr_features, weight_decay=1e-3), dict(params=model.head.parameters(), lr=lr_head)])
-    sampler = StepBatches(len(vs), batch_size, mix_seed(seed, 1), 0, steps, view_offset=views + 1)
-    for s, (x, y) in enumerate(tqdm(DataLoader(vs, batch_sampler=sampler, num_workers=workers), disable=not progress, desc='baseline'), 1):
-        model.train()
-        _bn_eval(model.backbone)
-        loss = F.cross_entropy(model(x.to(dev)), y.to(dev))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        over = budget_s is not None and time.time() - t0 > budget_s
-        if s % eval_every == 0 or s == steps or over:
-            hist.append(dict(step=s, val_acc=_acc(model, ls['val'], dev), seconds=round(time.time() - t0, 1)))
-            if hist[-1]['val_acc'] > best['val_acc']:
-                best, state = hist[-1], copy.deepcopy(model.state_dict())
-        if over: break
-    model.load_state_dict(state)
+    opt = torch.optim.Adam([dict(params=model.backbone.parameters(), lr=lr_features, weight_decay=1e-3),
+                            dict(params=model.head.parameters(), lr=lr_head)])
+    batches = _finetune_batches(vs, batch_size, seed, steps, views, workers, progress)
+    best, hist = _finetune(model, opt, batches, ls['val'], dev, t0, steps, eval_every, budget_s)
     save_checkpoint(out/'best.pt', model, 'linear_head', dict(backbone=backbone, n_classes=len(push_ds.classes)))
     summary = dict(val_acc=best['val_acc'], best_step=best['step'], test_acc=_acc(model, ls['test'], dev), history=hist,
                    steps_done=hist[-1]['step'] if hist else 0, seconds=round(time.time() - t0, 1))
