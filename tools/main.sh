@@ -78,7 +78,7 @@ else
   # ProtoPShare on the trained model: the sweeps of Fig. 6 (zeta 10%, h-only finetuning) down to 20% of the prototypes,
   # k-NN pruning, the class graph, Table 1 with h-only finetuning (experiments/04_share runs the rest of Table 1)
   [ "$share" = False ] || pm 04_share.ipynb -p checkpoint "$out/protopnet/best.pt" -p out_dir "$out/share" -p target 0.2 \
-     -y "zetas: [10.0]" -y "strategies: {last: 25}" -p direct False -p perturb_images 200 -y "magnitudes: [1.0]"
+     -y "zetas: [10.0]" -y "strategies: {last: 25}" -p direct False -p shared False -p perturb_images 200 -y "magnitudes: [1.0]"
 fi
 echo "main.sh: executed notebooks, checkpoints and figures are in $out"
 cat "$out/results.json"
