@@ -10,15 +10,17 @@ from pathlib import Path
 import torch
 from fastcore.basics import patch
 from .core import load_checkpoint
-from .protopnet import ProtoPNet, from_config
+from .protopnet import ProtoPNet, from_config, class_connections
+from dataclasses import replace
 from .cache import StepBatches, mix_seed
 from .share import SIMILARITIES, dd_similarity, di_similarity, random_similarity, merge_model, _n_merges
 from torch.utils.data import DataLoader
-from .train import Trainer, TrainConfig, STAGES, ACTS_KEPT, make_loaders, activations, _train_acts, _step, _sums, _means, _bn_eval
+from .train import Trainer, TrainConfig, STAGES, ACTS_KEPT, make_loaders, activations, init_prototypes_, _train_acts, _step, _sums, _means, _bn_eval
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'TUNE_STAGES', 'ShareConfig', 'sweep_units', 'min_dists_from_sims', 'sweep_similarity', 'merge_stage',
-           'tune_protos_stage', 'tune_all_stage', 'share_sweep', 'sweep_table']
+__all__ = ['STRATEGIES', 'TUNE_STAGES', 'SHARED_COEFS', 'ShareConfig', 'sweep_units', 'min_dists_from_sims', 'sweep_similarity',
+           'merge_stage', 'tune_protos_stage', 'tune_all_stage', 'share_sweep', 'sweep_table', 'all_classes_',
+           'shared_start_stage', 'shared_from_start']
 
 # %% ../nbs/09b_share_sweep.ipynb #38cdbef4
 STRATEGIES = dict(last=('last_layer',), protos=('add_on', 'prototypes', 'last_layer'), all=('features', 'add_on', 'prototypes', 'last_layer'))
@@ -217,3 +219,48 @@ def sweep_table(tr: Trainer) -> list[dict]:
         if h['stage'] == 'merge': rows.append(dict(n_prototypes=h['n_prototypes'], merged_acc=h.get('val_acc'), val_acc=h.get('val_acc')))
         elif rows: rows[-1]['val_acc'] = h.get('val_acc')
     return rows
+
+# %% ../nbs/09b_share_sweep.ipynb #e3ad43c1
+def all_classes_(model: ProtoPNet, # its prototypes, identity and last layer are replaced
+                 n_prototypes: int, # how many prototypes it gets, each of every class
+                ) -> ProtoPNet:
+    "Give `model` `n_prototypes` U[0, 1] prototypes that belong to every class, h at +1 from each to every class."
+    idt = torch.ones(n_prototypes, model.n_classes)
+    protos = torch.rand(n_prototypes, *model.prototypes.shape[1:])
+    model.set_prototypes(protos, idt, class_connections(idt, model.incorrect_weight))
+    return model
+
+# %% ../nbs/09b_share_sweep.ipynb #d5ddd7e3
+def shared_start_stage(tr: Trainer, # the trainer
+                       n: int, # optimiser steps
+                      ) -> dict:
+    "n steps of add-on layers, prototypes and last layer together (prototypes first set on random training patches)."
+    if tr.counts.get('shared_start', 0) == 0 and tr.cfg.proto_init == 'patch': init_prototypes_(tr)
+    return _tune(tr, n, 'shared_start', STRATEGIES['protos'], online=not tr.cfg.cache)
+
+STAGES['shared_start'] = shared_start_stage
+SHARED_COEFS = dict(crs_ent=1., clst=0., sep=0., l1=0.)  # "standard cross-entropy loss"
+
+# %% ../nbs/09b_share_sweep.ipynb #4b160e7a
+def shared_from_start(ckpt: str | Path,    # a ProtoPNet checkpoint written by `Trainer`: backbone, data and settings
+                      out_dir: str | Path, # the run's checkpoints and metrics
+                      n_prototypes: int,   # prototypes, each of every class
+                      warm_steps: int | None = None, # steps of `shared_start`; None: the checkpoint's warm-up steps
+                      last_steps: int | None = None, # last-layer steps after the push; None: the checkpoint's
+                      loaders: dict | None = None, # the run's loaders; None: rebuilt from the checkpoint's `meta`
+                      device=None, batch_size: int = 32, cache_root=None, log=print,
+                     ) -> Trainer:                 # the trainer after `fit` (its `best` the selected model)
+    "ProtoPShare's 'shared in training, no pruning' baseline: prototypes of every class trained with cross-entropy alone."
+    ck = load_checkpoint(ckpt, arch='protopnet')
+    tc, meta = TrainConfig(**ck['train_config']), dict(ck['meta'])
+    if tc.joint_steps: raise ValueError(f"{ckpt}: its training moved the backbone ({tc.joint_steps} joint steps); sharing from the start needs the starting backbone")
+    model = from_config(ck['config'])
+    model.backbone.load_state_dict({k[len('backbone.'):]: v for k, v in ck['model'].items() if k.startswith('backbone.')})
+    all_classes_(model, n_prototypes)
+    loaders = loaders or make_loaders(meta['data'], meta['image_size'], batch_size, meta['crop'], meta['val_fraction'], meta['seed'],
+                                      meta['mean'], meta['std'], **meta.get('data_kwargs', {}))
+    tr = Trainer(model, loaders, replace(tc, coefs=SHARED_COEFS, prune=False), out_dir, device, log=log, meta=meta, cache_root=cache_root)
+    tr.steps = [('shared_start', tc.warm_steps if warm_steps is None else warm_steps), ('push', 0), ('last', tc.last_steps if last_steps is None else last_steps)]
+    tr.resume()
+    tr.fit()
+    return tr

@@ -488,9 +488,9 @@ def _gather_rows(acts: torch.Tensor, labels: torch.Tensor, n: int):
 
 # %% ../nbs/07_train.ipynb #15fc5e85
 def _pick_images(views: SeededViews, identity: torch.Tensor, g: torch.Generator) -> torch.Tensor:
-    "For each prototype, a random training image of its class (drawn from `g`)."
+    "For each prototype, a random training image of one of its classes (drawn from `g`)."
     labels = torch.as_tensor([int(y) for y in getattr(views.dataset, 'targets')])
-    own = [(labels == c).nonzero().flatten() for c in identity.argmax(1).cpu()]
+    own = [torch.isin(labels, row.nonzero().flatten()).nonzero().flatten() for row in identity.cpu()]
     return torch.stack([idx[torch.randint(len(idx), (1,), generator=g)][0] for idx in own])
 
 # %% ../nbs/07_train.ipynb #d9b6d03e
