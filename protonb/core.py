@@ -35,6 +35,7 @@ def rng_states() -> dict:
                 numpy=dict(bit_generator=np_st['bit_generator'], key=torch.from_numpy(np_st['state']['key'].astype(np.int64)),
                            pos=int(np_st['state']['pos']), has_gauss=int(np_st['has_gauss']), gauss=float(np_st['gauss'])))
 
+# %% ../nbs/00_core.ipynb #c8a05322
 def set_rng_states(states: dict # as returned by `rng_states`
                   ) -> None:
     "Restore the generators' states saved by `rng_states`."
@@ -134,6 +135,19 @@ def save_checkpoint(path: str | os.PathLike, # the file to write (atomically)
     return Path(path)
 
 # %% ../nbs/00_core.ipynb #d06a4b28
+def _read_checkpoint(path: Path, map_location) -> dict:
+    "The dictionary in `path` if it is a protonb checkpoint of a format this protonb reads, else an error naming the file."
+    if not path.is_file(): raise FileNotFoundError(f"checkpoint {path} does not exist")
+    try: ck = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as e:  # torch raises many kinds here (UnpicklingError, RuntimeError, struct.error, EOFError, ...)
+        raise ValueError(f"{path} is not a protonb checkpoint (it cannot be read as a safe torch file: {error_line(e)})") from None
+    if not isinstance(ck, dict) or 'protonb' not in ck or 'model' not in ck:
+        raise ValueError(f"{path} is not a protonb checkpoint (no 'protonb' and 'model' entries)")
+    if ck['protonb'] > CKPT_VERSION:
+        raise ValueError(f"{path} has checkpoint format {ck['protonb']}, newer than this protonb ({CKPT_VERSION})")
+    return ck
+
+# %% ../nbs/00_core.ipynb #d3be0b0a
 def load_checkpoint(path: str | os.PathLike, # a file written by `save_checkpoint`
                     model: torch.nn.Module | None = None, # if given, load the weights into it (strictly)
                     arch: str | None = None, # if given, the architecture the checkpoint must have
@@ -143,14 +157,7 @@ def load_checkpoint(path: str | os.PathLike, # a file written by `save_checkpoin
                    ) -> dict:
     "Load a protonb checkpoint safely (`weights_only=True`), check its architecture, optionally fill `model`."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"checkpoint {path} does not exist")
-    try: ck = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e:  # torch raises many kinds here (UnpicklingError, RuntimeError, struct.error, EOFError, ...)
-        raise ValueError(f"{path} is not a protonb checkpoint (it cannot be read as a safe torch file: {error_line(e)})") from None
-    if not isinstance(ck, dict) or 'protonb' not in ck or 'model' not in ck:
-        raise ValueError(f"{path} is not a protonb checkpoint (no 'protonb' and 'model' entries)")
-    if ck['protonb'] > CKPT_VERSION:
-        raise ValueError(f"{path} has checkpoint format {ck['protonb']}, newer than this protonb ({CKPT_VERSION})")
+    ck = _read_checkpoint(path, map_location)
     if arch is not None and ck['arch'] != arch:
         raise ValueError(f"{path} holds a {ck['arch']!r} model, expected architecture {arch!r}")
     got = ck.get('kind') or ('train' if 'train_config' in ck else 'model')  # checkpoints of format 1 written before kinds existed

@@ -22,6 +22,7 @@ def _grid(H:int, W:int, rho1:int, rho2:int, dilation:int, device=None, dtype=Non
     cols = torch.arange(W, device=device)[None, :, None] + dilation * (k % rho2) - dilation * (rho2 - 1) // 2   # (1, W, rho)
     return torch.stack(torch.broadcast_tensors(rows, cols), -1).to(dtype)
 
+# %% ../nbs/11_deformable_op.ipynb #45c75016
 def _positions(offsets:Tensor, rho1:int, rho2:int, dilation:int)->Tensor:
     "Deformed (row, col) of every part at every location, (B, H*W*rho, 2), ordered by location then part."
     B, _, H, W = offsets.shape
@@ -31,12 +32,14 @@ def _positions(offsets:Tensor, rho1:int, rho2:int, dilation:int)->Tensor:
 # %% ../nbs/11_deformable_op.ipynb #74587677
 def _check_similarity(z:Tensor, prototypes:Tensor, offsets:Tensor, dilation:int):
     "Raise a `ValueError` naming the argument when the inputs of the deformable similarity do not fit together."
-    if z.ndim != 4 or not z.is_floating_point(): raise ValueError(f"z: expected a floating (B, D, H, W) map, got {z.dtype} of shape {tuple(z.shape)}")
+    if z.ndim != 4 or not z.is_floating_point():
+        raise ValueError(f"z: expected a floating (B, D, H, W) map, got {z.dtype} of shape {tuple(z.shape)}")
     if prototypes.ndim != 4 or prototypes.shape[1] != z.shape[1]:
         raise ValueError(f"prototypes: expected shape (P, D={z.shape[1]}, rho1, rho2), got {tuple(prototypes.shape)}")
     want = (z.shape[0], 2 * prototypes.shape[2] * prototypes.shape[3], *z.shape[2:])
     if offsets.ndim != 4 or offsets.shape[1] != want[1]:
-        raise ValueError(f"offsets: expected 2*rho1*rho2 = {want[1]} channels, a (row, col) pair per part, got shape {tuple(offsets.shape)}")
+        raise ValueError(f"offsets: expected 2*rho1*rho2 = {want[1]} channels, a (row, col) pair per part, "
+                         f"got shape {tuple(offsets.shape)}")
     if offsets.shape != want: raise ValueError(f"offsets: expected shape (B, 2*rho1*rho2, H, W) = {want}, got {tuple(offsets.shape)}")
     for name, t in (('prototypes', prototypes), ('offsets', offsets)):
         if t.dtype != z.dtype: raise ValueError(f"{name}: dtype {t.dtype} differs from z's {z.dtype}")
@@ -92,6 +95,7 @@ class _DeformableSimilarity(torch.autograd.Function):
     "Eq. (5) with the hand-derived backward of the supplement's §8."
     @staticmethod
     def forward(ctx, z, prototypes, offsets, dilation):
+        "Eq. (5), keeping the samples for the backward pass."
         (B, D, H, W), (P, _, r1, r2) = z.shape, prototypes.shape
         cols = _deform_cols(z, offsets, r1, r2, dilation)
         ctx.save_for_backward(z, prototypes, offsets, cols)
@@ -101,6 +105,7 @@ class _DeformableSimilarity(torch.autograd.Function):
     @staticmethod
     @torch.autograd.function.once_differentiable
     def backward(ctx, grad):
+        "Gradients for `z`, `prototypes` and `offsets` (eq. 27-30), each only where needed."
         z, prototypes, offsets, cols = ctx.saved_tensors
         (P, D, r1, r2), g = prototypes.shape, grad.flatten(2).transpose(1, 2).reshape(-1, len(prototypes))   # g: (B*H*W, P)
         need_z, need_p, need_off = ctx.needs_input_grad[:3]
@@ -115,15 +120,18 @@ def deformable_similarity(z:Tensor,          # normalised features, shape (B, D,
                           offsets:Tensor,    # (drow, dcol) per part, shape (B, 2*rho1*rho2, H, W), deform_conv2d's layout
                           dilation:int=1,    # spacing of the undeformed part grid (2 for the paper's 2x2 prototypes)
                          )->Tensor:          # similarity of every prototype at every location, shape (B, P, H, W)
-    "Deformable ProtoPNet's similarity (eq. 5) by the fastest path: the CUDA op on a GPU when built, else the custom autograd function."
+    "Deformable ProtoPNet's similarity (eq. 5) by the fastest path: the CUDA op on a GPU when built, else the autograd function."
     _check_similarity(z, prototypes, offsets, dilation)
     if z.is_cuda and z.dtype in (torch.float32, torch.float64) and load_extension():
         return _op_similarity(z, prototypes, offsets, dilation)
     return _DeformableSimilarity.apply(z, prototypes, offsets, dilation)
 
 # %% ../nbs/11_deformable_op.ipynb #0d643388
-def _op_loaded()->bool: return hasattr(torch.ops.protonb, 'deform_interp_cols')
+def _op_loaded()->bool:
+    "Whether the compiled op is registered with torch."
+    return hasattr(torch.ops.protonb, 'deform_interp_cols')
 
+# %% ../nbs/11_deformable_op.ipynb #07d2cbe6
 @functools.cache
 def _import_ext()->bool:
     "Import `protonb._C` (built by setup.py) once; False where it was not built or cannot load."
@@ -132,14 +140,22 @@ def _import_ext()->bool:
     return True
 
 # %% ../nbs/11_deformable_op.ipynb #7281b384
-def _cols_fake(z, offsets, rho1, rho2, dilation): return z.new_empty(z.shape[0], z.shape[2] * z.shape[3], rho1 * rho2 * z.shape[1])
-def _cols_backward_fake(grad_cols, z, offsets, cols, rho1, rho2, dilation): return z.new_empty(z.shape), offsets.new_empty(offsets.shape)
+def _cols_fake(z, offsets, rho1, rho2, dilation):
+    "The shape of the samples, for tracing (fake tensors)."
+    return z.new_empty(z.shape[0], z.shape[2] * z.shape[3], rho1 * rho2 * z.shape[1])
 
+def _cols_backward_fake(grad_cols, z, offsets, cols, rho1, rho2, dilation):
+    "The shapes of the gradients, for tracing (fake tensors)."
+    return z.new_empty(z.shape), offsets.new_empty(offsets.shape)
+
+# %% ../nbs/11_deformable_op.ipynb #11499d06
 def _op_setup(ctx, inputs, output):
+    "Save what the backward of the compiled op needs."
     ctx.save_for_backward(inputs[0], inputs[1], output)
     ctx.args = inputs[2:]
 
 def _op_backward(ctx, grad):
+    "Gradients for `z` and `offsets` from the compiled backward; none for the integer arguments."
     z, offsets, cols = ctx.saved_tensors
     return *torch.ops.protonb.deform_interp_cols_backward(grad.contiguous(), z, offsets, cols, *ctx.args), None, None, None
 
@@ -153,6 +169,7 @@ def _register_ops():
         torch.library.register_fake(f'protonb::{name}', fake)
     torch.library.register_autograd('protonb::deform_interp_cols', _op_backward, setup_context=_op_setup)
 
+# %% ../nbs/11_deformable_op.ipynb #ee880771
 def _op_similarity(z:Tensor, prototypes:Tensor, offsets:Tensor, dilation:int)->Tensor:
     "Eq. (5) through the compiled sampling op and one matrix product."
     (B, D, H, W), (P, _, r1, r2) = z.shape, prototypes.shape
@@ -201,7 +218,8 @@ def build_extension(src:str|Path|None=None,   # folder of the .cpp/.cu sources; 
     files = sorted(p for p in src.iterdir() if p.suffix in ('.cpp', '.cu', '.cuh', '.h'))
     cap = torch.cuda.get_device_capability() if torch.cuda.is_available() else (9, 0)
     arch = os.environ.get('TORCH_CUDA_ARCH_LIST') or '{}.{}'.format(*cap)   # without a GPU: Hopper, for a compile check
-    key = hashlib.sha256(b''.join(p.name.encode() + p.read_bytes() for p in files) + f'|{torch.__version__}|{arch}'.encode()).hexdigest()[:16]
+    stamp = b''.join(p.name.encode() + p.read_bytes() for p in files) + f'|{torch.__version__}|{arch}'.encode()
+    key = hashlib.sha256(stamp).hexdigest()[:16]
     out = Path(cache or os.environ.get('PROTONB_CACHE') or Path.home()/'.cache'/'protonb')/'cuda'/key
     lib = out/f'protonb_C_{key}.so'
     if not lib.exists(): _compile(lib.stem, out, [p for p in files if p.suffix in ('.cpp', '.cu')], arch, verbose)

@@ -37,7 +37,8 @@ def part_boxes(pos:Tensor,              # fractional (row, col) positions on the
     c = feature_to_pixel(pos, rf_info)
     half = torch.as_tensor(rf_info.jump if side is None else (side, side), dtype=c.dtype) / 2
     (H, W), lo, hi = rf_info.img_size, c - half, c + half
-    return torch.stack([lo[..., 1].clamp(-.5, W - .5), lo[..., 0].clamp(-.5, H - .5), hi[..., 1].clamp(-.5, W - .5), hi[..., 0].clamp(-.5, H - .5)], -1)
+    return torch.stack([lo[..., 1].clamp(-.5, W - .5), lo[..., 0].clamp(-.5, H - .5),
+                        hi[..., 1].clamp(-.5, W - .5), hi[..., 0].clamp(-.5, H - .5)], -1)
 
 # %% ../nbs/12a_deformable_explain.ipynb #55fc217c
 @dataclass(repr=False)
@@ -49,8 +50,12 @@ class Arrangement:
     positions:Tensor      # (B, P, rho, 2) deformed (row, col) of every part: the grid position plus the offsets
     contributions:Tensor  # (B, P, rho) each part's term of eq. (5), eq. (7); they sum to `similarity`
     @property
-    def grid(self)->Tensor: return self.positions - self.offsets  # the undeformed part positions at (a', b')
-    def __repr__(self): return "Arrangement({} images x {} prototypes, {} parts each)".format(*self.contributions.shape)
+    def grid(self)->Tensor:
+        "The undeformed part positions at (a', b'), (B, P, rho, 2)."
+        return self.positions - self.offsets
+    def __repr__(self):
+        "Its sizes in one line."
+        return "Arrangement({} images x {} prototypes, {} parts each)".format(*self.contributions.shape)
 
 # %% ../nbs/12a_deformable_explain.ipynb #880667d5
 def _best(sim:Tensor, off:Tensor)->tuple:
@@ -132,7 +137,8 @@ def plot_prototype(model,              # a projected `DeformableProtoPNet`
     "Prototype `j` as its parts' boxes on its source image (`proto_source`, `proto_parts`)."
     import matplotlib.pyplot as plt
     _check_int('j', j, 0, model.n_prototypes - 1)
-    if (i := int(model.proto_source[j, 0])) < 0: raise ValueError(f"j: prototype {j} has not been projected (proto_source is -1): push first")
+    i = int(model.proto_source[j, 0])
+    if i < 0: raise ValueError(f"j: prototype {j} has not been projected (proto_source is -1): push first")
     ax = ax or plt.subplots(figsize=(1.6, 1.6))[1]
     plot_parts(ax, _load(dataset, i), model.proto_parts[j].cpu(), rf_info)
     ax.set_title(f"p{j}: image {i}", fontsize=7)
@@ -159,8 +165,10 @@ class DeformableExplanation:
 # %% ../nbs/12a_deformable_explain.ipynb #759b1402
 @patch
 def __repr__(self:DeformableExplanation)->str:
+    "The classes with their logits and the prototypes shown, in one line."
     k, m, rho = self.contributions.shape
-    return (f"DeformableExplanation(classes {self.classes.tolist()} with logits {[round(v, 3) for v in self.logits[self.classes].tolist()]}, "
+    logits = [round(v, 3) for v in self.logits[self.classes].tolist()]
+    return (f"DeformableExplanation(classes {self.classes.tolist()} with logits {logits}, "
             f"top {m} prototypes each: {self.prototypes.tolist()}, {rho} parts)")
 
 # %% ../nbs/12a_deformable_explain.ipynb #1ec9eddd
@@ -179,20 +187,25 @@ def explain_deformable(model,                 # a `DeformableProtoPNet`
     c = logits.sort(descending=True, stable=True).indices[:k, None]
     o = pts[c[:, 0]].sort(dim=1, descending=True, stable=True).indices[:, :m]       # (k, m)
     at = lambda t: t[0][o].cpu()
-    return DeformableExplanation(logits.cpu(), c[:, 0].cpu(), o.cpu(), sim[o].cpu(), w[c, o].cpu(), pts[c, o].cpu(), (sim.double() * w.double()).sum(1)[c[:, 0]].cpu(),
-                                 at(ar.loc), at(ar.offsets), at(ar.positions), at(ar.contributions), model.proto_source[o].cpu(), model.proto_parts[o].cpu())
+    total = (sim.double() * w.double()).sum(1)[c[:, 0]].cpu()
+    return DeformableExplanation(logits.cpu(), c[:, 0].cpu(), o.cpu(), sim[o].cpu(), w[c, o].cpu(), pts[c, o].cpu(), total,
+                                 at(ar.loc), at(ar.offsets), at(ar.positions), at(ar.contributions),
+                                 model.proto_source[o].cpu(), model.proto_parts[o].cpu())
 
 # %% ../nbs/12a_deformable_explain.ipynb #d6a1fcb1
 def _row(r, expl:DeformableExplanation, a:int, b:int, image, rf_info:RFInfo, source_dataset, names):
     "One row of the reasoning figure: source parts, deformed parts on the test image, the points."
     j, src = int(expl.prototypes[a, b]), expl.sources[a, b]
-    if source_dataset is not None and src[0] >= 0: plot_parts(r[0], _load(source_dataset, src[0]), expl.source_parts[a, b], rf_info)
+    if source_dataset is not None and src[0] >= 0:
+        plot_parts(r[0], _load(source_dataset, src[0]), expl.source_parts[a, b], rf_info)
     else: r[0].text(.5, .5, 'not pushed' if src[0] < 0 else f"push image {int(src[0])}", ha='center', va='center', fontsize=7)
     plot_parts(r[1], image, expl.positions[a, b], rf_info, grid=expl.positions[a, b] - expl.offsets[a, b])
     head = f"{_name(names, int(expl.classes[a]))}: total {float(expl.total[a]):.3f}\n" if b == 0 else ''
-    r[2].text(0, .55, f"{head}p{j}: {expl.similarities[a, b]:.3f} x {expl.connections[a, b]:.3f}\n= {expl.points[a, b]:.3f} points", va='center', fontsize=7)
+    score = f"p{j}: {expl.similarities[a, b]:.3f} x {expl.connections[a, b]:.3f}\n= {expl.points[a, b]:.3f} points"
+    r[2].text(0, .55, head + score, va='center', fontsize=7)
     for q, v in enumerate(expl.contributions[a, b].tolist()):
-        r[2].text(.02 + .22 * (q % 4), .12 - .14 * (q // 4), f"{v:.2f}", color=PART_COLOURS[q % len(PART_COLOURS)], fontsize=6, transform=r[2].transAxes)
+        colour = PART_COLOURS[q % len(PART_COLOURS)]
+        r[2].text(.02 + .22 * (q % 4), .12 - .14 * (q // 4), f"{v:.2f}", color=colour, fontsize=6, transform=r[2].transAxes)
 
 # %% ../nbs/12a_deformable_explain.ipynb #bb4ce097
 def plot_deformable_explanation(expl:DeformableExplanation, # from `explain_deformable`
@@ -201,13 +214,15 @@ def plot_deformable_explanation(expl:DeformableExplanation, # from `explain_defo
                                 source_dataset=None,        # the push set (with `load`), to draw each prototype's source image
                                 class_names:Sequence[str]|None=None, # default: `source_dataset.classes`, if any
                                 row_height:float=1.4):      # inches per (class, prototype) row
-    "Deformable ProtoPNet's reasoning figure (Fig. 5): per (class, prototype), its parts on the source image and deformed on the test image."
+    "The reasoning figure (Fig. 5): per (class, prototype), its parts on the source image and deformed on the test image."
     import matplotlib.pyplot as plt
     k, m, rho = expl.contributions.shape
     names = class_names if class_names is not None else getattr(source_dataset, 'classes', None)
-    fig, axs = plt.subplots(k * m, 3, figsize=(4 * row_height, k * m * row_height), squeeze=False, gridspec_kw=dict(width_ratios=[1, 1, 1.4]))
+    fig, axs = plt.subplots(k * m, 3, figsize=(4 * row_height, k * m * row_height), squeeze=False,
+                            gridspec_kw=dict(width_ratios=[1, 1, 1.4]))
     for ax in axs.flat: ax.axis('off')
-    for n, (a, b) in enumerate((a, b) for a in range(k) for b in range(m)): _row(axs[n], expl, a, b, image, rf_info, source_dataset, names)
+    for n, (a, b) in enumerate((a, b) for a in range(k) for b in range(m)):
+        _row(axs[n], expl, a, b, image, rf_info, source_dataset, names)
     for ax, t in zip(axs[0], ('prototypical parts', 'on the test image', '')): ax.set_title(t, fontsize=8)
     fig.tight_layout()
     return fig
@@ -251,18 +266,24 @@ def part_displacements(positions,         # (N, rho, 2) deformed part positions 
     return u, v, v - u, np.take_along_axis(centres, n, 1) - u, np.take_along_axis(jitter, n, 1)
 
 # %% ../nbs/12a_deformable_explain.ipynb #e1716616
-def part_tracking(positions, grid, centres, jitter, # as for `part_displacements`
+def part_tracking(positions,              # as for `part_displacements`
+                  grid,                   # as for `part_displacements`
+                  centres,                # as for `part_displacements`
+                  jitter,                 # as for `part_displacements`
                   rf_info:RFInfo,         # receptive field of the feature map
                   groups=None,            # (N,) the prototype of each row: shuffles stay within a prototype; None: one group
                   n_perm:int=20,          # shuffles for the null correlations
-                  seed:int=0)->dict:
+                  seed:int=0,             # seed of the shuffles
+                 )->dict:                 # correlations with their nulls, the mean shift and the distances, in pixels
     "Do the parts' displacements follow the ground-truth parts? Correlations with their nulls and distances (see above)."
     u, v, d, t, e = part_displacements(positions, grid, centres, jitter, rf_info)
     rng, g = np.random.default_rng(seed), np.zeros(len(d), int) if groups is None else np.asarray(groups)
     perms = [_shuffle_within(g, rng) for _ in range(n_perm)]
     def null(target):
+        "The mean correlation of the shuffled displacements with `target`; None if any is undefined."
         cs = [_corr(d[p], target) for p in perms]
         return None if not cs or None in cs else float(np.mean(cs))
     dist = lambda a: float(np.linalg.norm(a[:, :, None] - np.asarray(centres, np.float64)[:, None], axis=-1).min(-1).mean())
-    return dict(n=int(d.shape[0] * d.shape[1]), shift_px=float(np.linalg.norm(d, axis=-1).mean()), corr_needed=_corr(d, t), null_needed=null(t),
-                corr_jitter=_corr(d, e), null_jitter=null(e), dist_grid_px=dist(u), dist_deformed_px=dist(v))
+    return dict(n=int(d.shape[0] * d.shape[1]), shift_px=float(np.linalg.norm(d, axis=-1).mean()),
+                corr_needed=_corr(d, t), null_needed=null(t), corr_jitter=_corr(d, e), null_jitter=null(e),
+                dist_grid_px=dist(u), dist_deformed_px=dist(v))

@@ -41,6 +41,7 @@ def _lite0_s16(bb:Backbone)->Backbone:
     layers = OrderedDict(conv_stem=bb.conv_stem, bn1=bb.bn1, blocks=bb.blocks[:5])
     return Backbone(layers, bb.blocks[4][-1].conv_pwl.out_channels, bb.name, bb.mean, bb.std)
 
+# %% ../nbs/12_deformable_model.ipynb #87b4c674
 def _dilate_layer4(bb:Backbone)->Backbone:
     "ResNet: stride 1 in layer4's first block, dilation 2 in the 3x3 convolutions of the later blocks (in place)."
     for k, block in enumerate(bb.layer4):
@@ -110,43 +111,70 @@ class DeformableProtoPNet(nn.Module):
 
 # %% ../nbs/12_deformable_model.ipynb #ebc5cd41
 @patch(as_prop=True)
-def prototypes(self:DeformableProtoPNet)->nn.Parameter: return self.prototype_layer.prototypes
+def prototypes(self:DeformableProtoPNet)->nn.Parameter:
+    "The stored prototypes, shape (P, D, rho1, rho2), without the eps channel."
+    return self.prototype_layer.prototypes
+
 @patch(as_prop=True)
-def identity(self:DeformableProtoPNet)->Tensor: return self.prototype_layer.identity
+def identity(self:DeformableProtoPNet)->Tensor:
+    "The class identity of the prototypes, shape (P, C)."
+    return self.prototype_layer.identity
+
+# %% ../nbs/12_deformable_model.ipynb #54139196
 @patch(as_prop=True)
-def n_prototypes(self:DeformableProtoPNet)->int: return self.prototype_layer.n_prototypes
+def n_prototypes(self:DeformableProtoPNet)->int:
+    "The number of prototypes P."
+    return self.prototype_layer.n_prototypes
+
 @patch(as_prop=True)
-def n_classes(self:DeformableProtoPNet)->int: return self.prototype_layer.n_classes
+def n_classes(self:DeformableProtoPNet)->int:
+    "The number of classes C."
+    return self.prototype_layer.n_classes
+
+# %% ../nbs/12_deformable_model.ipynb #1f789565
 @patch(as_prop=True)
-def rho(self:DeformableProtoPNet)->int: return self.prototypes.shape[2] * self.prototypes.shape[3]
+def rho(self:DeformableProtoPNet)->int:
+    "The number of parts rho = rho1 * rho2 of a prototype."
+    return self.prototypes.shape[2] * self.prototypes.shape[3]
+
 @patch(as_prop=True)
-def r(self:DeformableProtoPNet)->float: return 1 / math.sqrt(self.rho)  # eq. (2), (3)
+def r(self:DeformableProtoPNet)->float:
+    "The length r = 1/sqrt(rho) of every part and every feature vector."
+    return 1 / math.sqrt(self.rho)  # eq. (2), (3)
 
 # %% ../nbs/12_deformable_model.ipynb #b4dc7d33
 @patch
 def __repr__(self:DeformableProtoPNet)->str:
+    "Backbone, sizes, part grid and variant in one line."
     (r1, r2), mode = self.prototypes.shape[2:], 'deformable' if self.offset_net is not None else 'nd'
     return (f"DeformableProtoPNet({self.backbone.name}, C={self.n_classes}, P={self.n_prototypes}, D={self.prototypes.shape[1]}, "
             f"parts={r1}x{r2}, dilation={self.dilation}, {mode})")
 
 # %% ../nbs/12_deformable_model.ipynb #5d6a1723
 @patch
-def init_last_layer(self:DeformableProtoPNet, incorrect_weight:float|None=None):
+def init_last_layer(self:DeformableProtoPNet,
+                    incorrect_weight:float|None=None, # weight to the classes a prototype does not belong to; None: the model's
+                   ):
     "Set W_h to +1 (own class) and `incorrect_weight` (other classes), from the class identity."
     w = self.incorrect_weight if incorrect_weight is None else incorrect_weight
     with torch.no_grad(): self.last_layer.weight.copy_(class_connections(self.identity, w))
 
 # %% ../nbs/12_deformable_model.ipynb #0378192f
 @patch
-def normalize_features(self:DeformableProtoPNet, z:Tensor)->Tensor:
+def normalize_features(self:DeformableProtoPNet,
+                       z:Tensor, # features from the add-on layers, (B, D, H, W)
+                      )->Tensor: # z_hat, (B, D+1, H, W)
     "z (B, D, H, W) from the add-on layers -> z_hat (B, D+1, H, W): eps channel, every location of length r (eq. 3), in float32."
     return eps_normalize(z.float(), self.eps, self.r)
 
 @patch
-def forward_features(self:DeformableProtoPNet, x:Tensor)->Tensor:
+def forward_features(self:DeformableProtoPNet,
+                     x:Tensor, # images (B, 3, H', W'), normalised as the backbone expects
+                    )->Tensor: # z_hat, (B, D+1, H, W)
     "The normalised features z_hat (B, D+1, H, W) of images `x` (normalised as the backbone expects)."
     return self.normalize_features(self.add_on(self.backbone(x)))
 
+# %% ../nbs/12_deformable_model.ipynb #8d6ad977
 @patch
 def normalized_prototypes(self:DeformableProtoPNet)->Tensor:
     "The prototypes with the eps channel, every part of length r (eq. 2): shape (P, D+1, rho1, rho2), unit norm per prototype."
@@ -154,7 +182,9 @@ def normalized_prototypes(self:DeformableProtoPNet)->Tensor:
 
 # %% ../nbs/12_deformable_model.ipynb #2b120827
 @patch
-def offsets(self:DeformableProtoPNet, zhat:Tensor)->Tensor:
+def offsets(self:DeformableProtoPNet,
+            zhat:Tensor, # normalised features (B, D+1, H, W)
+           )->Tensor:    # (B, 2*rho, H, W)
     "The offset field delta(z_hat), shape (B, 2*rho, H, W) in deform_conv2d's layout; zeros for the 'nd' variant."
     if self.offset_net is None: return zhat.new_zeros(zhat.shape[0], 2 * self.rho, *zhat.shape[2:])
     return self.offset_net(zhat)
@@ -184,13 +214,18 @@ def forward_head(self:DeformableProtoPNet, f:Tensor, # the backbone's feature ma
     sims = self.similarity_from(self.normalize_features(self.add_on(f))).flatten(2).amax(-1)  # eq. (8)
     return self.last_layer(sims), sims
 
+# %% ../nbs/12_deformable_model.ipynb #50cf6de6
 @patch
-def forward(self:DeformableProtoPNet, x:Tensor)->tuple[Tensor, Tensor]:
+def forward(self:DeformableProtoPNet,
+            x:Tensor, # images (B, 3, H', W'), normalised as the backbone expects
+           )->tuple[Tensor, Tensor]: # logits (B, C) and the prototypes' scores (B, P)
     "Logits (B, C) and each prototype's score, its best similarity over locations (B, P)."
     return self.forward_head(self.backbone(x))
 
 @patch
-def similarity_maps(self:DeformableProtoPNet, x:Tensor)->Tensor:
+def similarity_maps(self:DeformableProtoPNet,
+                    x:Tensor, # images (B, 3, H', W'), normalised as the backbone expects
+                   )->Tensor: # (B, P, H, W)
     "Similarity of every prototype at every location of images `x`, (B, P, H, W): where each prototype fires."
     return self.similarity_from(self.forward_features(x))
 
@@ -257,6 +292,7 @@ def cluster_loss(sims:Tensor,      # prototype scores g, shape (B, P)
     _check(sims, labels, identity)
     return _masked_min(-sims, own_prototypes(labels, identity), 'of its class').mean()
 
+# %% ../nbs/12_deformable_model.ipynb #aab2e118
 def separation_loss(sims:Tensor,      # prototype scores g, shape (B, P)
                     labels:Tensor,    # class indices, shape (B,)
                     identity:Tensor,  # class identity, shape (P, C)
@@ -312,7 +348,9 @@ class DeformablePushResult:
     loc:Tensor         # (a, b) of the best location on the feature map, shape (P, 2); -1 where none
     positions:Tensor   # fractional (row, col) of every part on the feature map, shape (P, rho, 2); NaN where none
     @property
-    def found(self)->Tensor: return self.image_idx >= 0
+    def found(self)->Tensor:
+        "Where a source was found, shape (P,)."
+        return self.image_idx >= 0
 
 # %% ../nbs/12_deformable_model.ipynb #3f06fc0e
 def _batch_best(model:DeformableProtoPNet, zhat:Tensor, y:Tensor, idx:Tensor)->DeformablePushResult:
@@ -326,8 +364,8 @@ def _batch_best(model:DeformableProtoPNet, zhat:Tensor, y:Tensor, idx:Tensor)->D
     pos = off[b, :, i, j].view(P, -1, 2) + _grid(H, W, r1, r2, model.dilation, zhat.device, zhat.dtype)[i, j]   # (P, rho, 2)
     parts = norm_preserving_interpolate(zhat[b], pos).view(P, r1, r2, D1).permute(0, 3, 1, 2)[:, :-1]         # eq. (14)
     found = own.any(0)
-    return DeformablePushResult(parts, flat.amax(1), torch.where(found, idx[b], -1), torch.where(found[:, None], torch.stack([i, j], 1), -1),
-                                torch.where(found[:, None, None], pos, math.nan))
+    return DeformablePushResult(parts, flat.amax(1), torch.where(found, idx[b], -1),
+                                torch.where(found[:, None], torch.stack([i, j], 1), -1), torch.where(found[:, None, None], pos, math.nan))
 
 # %% ../nbs/12_deformable_model.ipynb #19d1eb82
 def _merge(best:DeformablePushResult, new:DeformablePushResult)->DeformablePushResult:
@@ -348,7 +386,8 @@ def push_deformable(model:DeformableProtoPNet, # the model whose prototypes are 
         with torch.no_grad(): cand = _batch_best(model, zhat, y, idx)
         best = cand if best is None else _merge(best, cand)
     if not best.found.all():
-        warnings.warn(f"push_deformable: prototype(s) {(~best.found).nonzero().flatten().tolist()} have no image of their class; left unchanged")
+        missing = (~best.found).nonzero().flatten().tolist()
+        warnings.warn(f"push_deformable: prototype(s) {missing} have no image of their class; left unchanged")
         best.prototypes[~best.found] = model.prototypes.detach()[~best.found].to(best.prototypes)
     return best
 
@@ -365,17 +404,20 @@ def push_deformable_(model:DeformableProtoPNet,     # the model to update in pla
     return model
 
 # %% ../nbs/12_deformable_model.ipynb #eadc4796
-DEFORMABLE_STAGE_PARTS = dict(warm=('add_on', 'prototypes'), head=('add_on', 'prototypes', 'offsets'), warm2=('features', 'add_on', 'prototypes'),
+DEFORMABLE_STAGE_PARTS = dict(warm=('add_on', 'prototypes'), head=('add_on', 'prototypes', 'offsets'),
+                              warm2=('features', 'add_on', 'prototypes'),
                               joint=('features', 'add_on', 'prototypes', 'offsets'), last=('last_layer',))
 DeformableProtoPNet.arch = 'deformable'  # the name of its `Method`, and of its checkpoints
 
+# %% ../nbs/12_deformable_model.ipynb #b27ee7fd
 def _loss(m, logits, sims, y, cfg):
     "Eq. (15) with the run's coefficients (l1 is the last layer's, eq. 16) and margin."
     coefs = {k: v for k, v in (cfg.coefs or METHODS['deformable'].coefs).items() if k != 'l1'}
     return deformable_loss(m, sims, y, coefs, cfg.margin)
 
 # %% ../nbs/12_deformable_model.ipynb #8e9e115e
-def deformable_push(tr) -> dict:
+def deformable_push(tr, # a `protonb.train.Trainer` of a `DeformableProtoPNet`
+                   ) -> dict: # the mean similarity of the projected prototypes at their sources
     "The trainer's push for Deformable ProtoPNet: eq. (14) over the training images, sources recorded in `tr.push_log`."
     if tr.world > 1: raise NotImplementedError("the deformable projection runs in one process: train deformable models without DDP")
     res = push_deformable(tr.m, tr.loaders['push'], tr.device)

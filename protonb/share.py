@@ -22,6 +22,7 @@ def _check_acts(acts, name:str='acts'):
     if not isinstance(acts, Tensor) or acts.ndim != 2 or acts.shape[0] < 1 or not acts.is_floating_point():
         raise ValueError(f"{name}: expected a floating tensor of shape (N, P) with N >= 1, got {getattr(acts, 'shape', type(acts))}")
 
+# %% ../nbs/09_share.ipynb #b9783fa6
 def _gram(c:Tensor, block:int=512)->Tensor:
     "c.T @ c computed block row by block row from the diagonal on; the blocks below are copies (the product is symmetric)."
     P = c.shape[1]
@@ -32,6 +33,7 @@ def _gram(c:Tensor, block:int=512)->Tensor:
         G[i:, i:i+block] = blk.T
     return G
 
+# %% ../nbs/09_share.ipynb #5a585f5b
 def _direct_sq_diffs(a:Tensor, pairs:Tensor, chunk:int=256)->Tensor:
     "sum_x (a[x, p] - a[x, q])^2 in float64 for each row (p, q) of `pairs`, computed literally (no cancellation)."
     if len(pairs) == 0: return a.new_zeros(0, dtype=torch.float64)
@@ -138,12 +140,16 @@ class _Groups:
     "Union-find over P prototypes in which every group's root is its smallest index."
     def __init__(self, P:int): self.parent = list(range(P))
     def find(self, i:int)->int:
+        "The root of `i`'s group, halving the path on the way."
         while self.parent[i] != i:
             self.parent[i] = self.parent[self.parent[i]]  # path halving
             i = self.parent[i]
         return i
-    def join(self, i:int, j:int): self.parent[max(i, j)] = min(i, j)  # i, j are roots
+    def join(self, i:int, j:int):
+        "Join the groups of roots `i` and `j` under the smaller."
+        self.parent[max(i, j)] = min(i, j)  # i, j are roots
 
+# %% ../nbs/09_share.ipynb #c044c17a
 def _plan(pairs:Tensor, n:int, P:int, classes:list|None=None)->tuple[Tensor, Tensor]:
     "Walk the ranked `pairs` joining groups until `n` prototypes are removed. Returns each prototype's survivor and the pairs used."
     g, used = _Groups(P), []
@@ -166,20 +172,26 @@ class Merge(NamedTuple):
     into: Tensor              # (P,): for each old prototype, the old index of its survivor (itself for a survivor)
     pairs: Tensor             # (n, 2): the pairs (p, q), p < q, that joined two groups (one removal each), in the order taken
     @property
-    def keep(self)->Tensor: return self.into == torch.arange(len(self.into))
+    def keep(self)->Tensor:
+        "Which old prototypes survive, shape (P,)."
+        return self.into == torch.arange(len(self.into))
 
 # %% ../nbs/09_share.ipynb #e59b9758
 def _check_merge(prototypes:Tensor, identity:Tensor, last_weight:Tensor, sim:Tensor, source:Tensor|None):
     "Raise a `ValueError` naming the argument when the inputs of a merge step do not fit together."
     check_identity(prototypes, identity)
     P = len(prototypes)
-    if last_weight.shape != identity.T.shape: raise ValueError(f"last_weight: expected shape (C, P) = {tuple(identity.T.shape)}, got {tuple(last_weight.shape)}")
-    if source is not None and (source.ndim != 2 or len(source) != P): raise ValueError(f"source: expected {P} rows, got shape {tuple(source.shape)}")
-    if not isinstance(sim, Tensor) or sim.shape != (P, P) or not sim.is_floating_point(): raise ValueError(f"sim: expected a floating ({P}, {P}) tensor, got {getattr(sim, 'shape', type(sim))}")
+    if last_weight.shape != identity.T.shape:
+        raise ValueError(f"last_weight: expected shape (C, P) = {tuple(identity.T.shape)}, got {tuple(last_weight.shape)}")
+    if source is not None and (source.ndim != 2 or len(source) != P):
+        raise ValueError(f"source: expected {P} rows, got shape {tuple(source.shape)}")
+    if not isinstance(sim, Tensor) or sim.shape != (P, P) or not sim.is_floating_point():
+        raise ValueError(f"sim: expected a floating ({P}, {P}) tensor, got {getattr(sim, 'shape', type(sim))}")
     i, j = torch.triu_indices(P, P, 1, device=sim.device)
     if sim[i, j].isnan().any(): raise ValueError("sim: contains NaN off the diagonal")
     if not torch.equal(sim[i, j], sim[j, i]): raise ValueError("sim: must be symmetric")
 
+# %% ../nbs/09_share.ipynb #5ae4bff1
 def _collapse(prototypes:Tensor, identity:Tensor, last_weight:Tensor, source:Tensor|None, into:Tensor, pairs:Tensor)->Merge:
     "Collapse every group into its survivor: its vector and source row, the sum of the group's columns, the OR of its rows."
     keep = into == torch.arange(len(into))
@@ -217,6 +229,23 @@ def merge_model(model:ProtoPNet,         # the model, changed in place
     model.set_prototypes(r.prototypes, r.identity, r.last_weight, r.source)
     return r
 
+# %% ../nbs/09_share.ipynb #669f30ed
+def _timed(f)->float:
+    "Seconds taken by one call of `f`."
+    t = time.perf_counter()
+    f()
+    return time.perf_counter() - t
+
+# %% ../nbs/09_share.ipynb #71c979c2
+def _time_fast(acts:Tensor, naive_prototypes:int, threads:int)->tuple[float, float]:
+    "Best-of-two seconds of `dd_similarity` on all of `acts` and on its first `naive_prototypes` columns, on `threads` threads."
+    old = torch.get_num_threads()
+    best = lambda f: min(_timed(f) for _ in range(2))
+    try:
+        torch.set_num_threads(threads)
+        return best(lambda: dd_similarity(acts)), best(lambda: dd_similarity(acts[:, :naive_prototypes]))
+    finally: torch.set_num_threads(old)
+
 # %% ../nbs/09_share.ipynb #89300c40
 def bench_dd(n_images:int=6000,       # images N
              n_prototypes:int=2000,   # prototypes P for `dd_similarity`
@@ -225,21 +254,11 @@ def bench_dd(n_images:int=6000,       # images N
              seed:int=0,              # seed of the random activations
             )->dict:                  # seconds, seconds per pair, their ratio, and the agreement on the small case
     "Time `dd_similarity` (N x P) against the float64 double loop (N x `naive_prototypes`); the fast path best of two runs."
-    old = torch.get_num_threads()
     acts = log_similarity(3 * torch.rand(n_images, n_prototypes, generator=torch.Generator().manual_seed(seed)))
-    best = lambda f: min(_timed(f) for _ in range(2))
-    try:
-        torch.set_num_threads(threads)
-        t_fast, t_small = best(lambda: dd_similarity(acts)), best(lambda: dd_similarity(acts[:, :naive_prototypes]))
-    finally: torch.set_num_threads(old)
+    t_fast, t_small = _time_fast(acts, naive_prototypes, threads)
     t0 = time.perf_counter()
     ref = 1 / _naive_sq_diffs(acts[:, :naive_prototypes])
     t_naive = time.perf_counter() - t0
     err = (dd_similarity(acts[:, :naive_prototypes]) / ref - 1).nan_to_num().abs().max().item()
-    return dict(fast_s=t_fast, fast_small_s=t_small, naive_small_s=t_naive, per_pair_ratio=(t_naive / naive_prototypes**2) / (t_fast / n_prototypes**2), max_rel_err=err)
-
-def _timed(f)->float:
-    "Seconds taken by one call of `f`."
-    t = time.perf_counter()
-    f()
-    return time.perf_counter() - t
+    ratio = (t_naive / naive_prototypes**2) / (t_fast / n_prototypes**2)
+    return dict(fast_s=t_fast, fast_small_s=t_small, naive_small_s=t_naive, per_pair_ratio=ratio, max_rel_err=err)

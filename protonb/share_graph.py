@@ -31,7 +31,10 @@ def shared_prototypes(identity, # (P, C) class identity
     I = torch.as_tensor(identity).detach().cpu() != 0
     return (I[:, a] & I[:, b]).nonzero().flatten().tolist()
 
-def graph_edges(adj: np.ndarray, min_weight: int = 1) -> list[tuple[int, int, int]]:
+# %% ../nbs/09c_share_graph.ipynb #3849884a
+def graph_edges(adj: np.ndarray,     # (C, C) class graph
+                min_weight: int = 1, # edges lighter than this are left out
+               ) -> list[tuple[int, int, int]]: # (i, j, weight), i < j
     "The edges (i, j, weight), i < j, of weight at least `min_weight`."
     i, j = np.triu_indices(len(adj), 1)
     return [(int(a), int(b), int(adj[a, b])) for a, b in zip(i, j) if adj[a, b] >= min_weight]
@@ -47,36 +50,41 @@ def write_graphml(adj: np.ndarray,          # (C, C) class graph, e.g. `class_gr
     ET.SubElement(root, 'key', {'id': 'label', 'for': 'node', 'attr.name': 'label', 'attr.type': 'string'})
     ET.SubElement(root, 'key', {'id': 'weight', 'for': 'edge', 'attr.name': 'weight', 'attr.type': 'int'})
     g = ET.SubElement(root, 'graph', id='G', edgedefault='undirected')
-    for c in range(len(adj)): ET.SubElement(ET.SubElement(g, 'node', id=f'n{c}'), 'data', key='label').text = str(names[c] if names else c)
-    for i, j, w in graph_edges(adj, min_weight): ET.SubElement(ET.SubElement(g, 'edge', source=f'n{i}', target=f'n{j}'), 'data', key='weight').text = str(w)
+    for c in range(len(adj)):
+        ET.SubElement(ET.SubElement(g, 'node', id=f'n{c}'), 'data', key='label').text = str(names[c] if names else c)
+    for i, j, w in graph_edges(adj, min_weight):
+        ET.SubElement(ET.SubElement(g, 'edge', source=f'n{i}', target=f'n{j}'), 'data', key='weight').text = str(w)
     ET.indent(root)
     with atomic_write(path, 'wb') as f: ET.ElementTree(root).write(f, encoding='UTF-8', xml_declaration=True)
     return Path(path)
 
 # %% ../nbs/09c_share_graph.ipynb #57a70e85
 def class_samples(dataset, # a dataset with `targets`; its images are read untransformed
-                  k: int = 3, seed: int = 0) -> dict[int, list]:
+                  k: int = 3,    # images per class (fewer where a class has fewer)
+                  seed: int = 0, # seed of the choice
+                 ) -> dict[int, list]: # class -> its images
     "`k` random images (PIL, untransformed) of every class of `dataset`."
     ds = copy.copy(dataset)
     ds.transform = None
     ys, rng = np.asarray(ds.targets), np.random.default_rng(seed)
-    return {int(c): [ds[int(i)][0] for i in rng.choice(np.flatnonzero(ys == c), min(k, int((ys == c).sum())), replace=False)] for c in np.unique(ys)}
+    pick = lambda c: rng.choice(np.flatnonzero(ys == c), min(k, int((ys == c).sum())), replace=False)
+    return {int(c): [ds[int(i)][0] for i in pick(c)] for c in np.unique(ys)}
 
 # %% ../nbs/09c_share_graph.ipynb #add28550
 def plot_class_graph(adj: np.ndarray,           # (C, C) class graph
                      names: list | None = None, # class names
                      samples: dict | None = None, # class -> images, e.g. `class_samples`
-                     min_weight: int = 1, size: float = 6., thumb: float = 0.06, title: str | None = None):
+                     min_weight: int = 1,       # edges lighter than this are left out
+                     size: float = 6.,          # side of the figure in inches
+                     thumb: float = 0.06,       # half-side of a sample image, in units of the circle's radius
+                     title: str | None = None,  # the figure's title
+                    ):
     "Fig. 3 of ProtoPShare: classes on a circle with sample images, edges weighted by the prototypes they share."
     import matplotlib.pyplot as plt
     C = len(adj)
     xy = np.stack([np.cos(2 * np.pi * np.arange(C) / C), np.sin(2 * np.pi * np.arange(C) / C)], 1)
     fig, ax = plt.subplots(figsize=(size, size))
-    edges = graph_edges(adj, min_weight)
-    wmax = max([w for *_, w in edges], default=1)
-    for i, j, w in edges:
-        ax.plot(*xy[[i, j]].T, color='tab:blue', lw=0.5 + 3 * w / wmax, alpha=0.6, zorder=1)
-        if w > 1: ax.text(*xy[[i, j]].mean(0), str(w), fontsize=7, ha='center', va='center', color='tab:blue')
+    _draw_edges(ax, xy, graph_edges(adj, min_weight))
     for c in range(C): _node(ax, xy[c], str(names[c] if names else c), (samples or {}).get(c, []), thumb)
     ax.set_xlim(-1.35, 1.35)
     ax.set_ylim(-1.35, 1.35)
@@ -84,6 +92,14 @@ def plot_class_graph(adj: np.ndarray,           # (C, C) class graph
     ax.axis('off')
     if title: ax.set_title(title, fontsize=10)
     return fig
+
+# %% ../nbs/09c_share_graph.ipynb #5e7b9b9c
+def _draw_edges(ax, xy, edges: list):
+    "Edges (i, j, w) as lines between the nodes at `xy`, width growing with w, labelled where w > 1."
+    wmax = max([w for *_, w in edges], default=1)
+    for i, j, w in edges:
+        ax.plot(*xy[[i, j]].T, color='tab:blue', lw=0.5 + 3 * w / wmax, alpha=0.6, zorder=1)
+        if w > 1: ax.text(*xy[[i, j]].mean(0), str(w), fontsize=7, ha='center', va='center', color='tab:blue')
 
 # %% ../nbs/09c_share_graph.ipynb #d39ed34e
 def _node(ax, xy, name: str, images: list, thumb: float):
@@ -99,8 +115,12 @@ def _node(ax, xy, name: str, images: list, thumb: float):
 def plot_shared(identity,   # (P, C) class identity
                 sources,    # (P, 11) `proto_source` rows: image index, (i, j), receptive-field box, high-activation box
                 dataset,    # the push dataset the image indices refer to (read untransformed)
-                a: int, b: int, image_size: int | None = None, # the model's input size (boxes are in its pixels); None: the image's
-                names: list | None = None, size: float = 1.6):
+                a: int,     # one class
+                b: int,     # another class
+                image_size: int | None = None, # the model's input size (boxes are in its pixels); None: the image's
+                names: list | None = None,     # class names, for the title
+                size: float = 1.6,             # inches per patch
+               ):
     "The source patches of the prototypes shared by classes `a` and `b`."
     import matplotlib.pyplot as plt
     ps, ds = shared_prototypes(identity, a, b), copy.copy(dataset)
@@ -153,7 +173,9 @@ def merge_precision(pair_parts, # (n, 2) dominant parts of the two prototypes of
     same = int(((pp[:, 0] == pp[:, 1]) & (pp[:, 0] >= 0)).sum())
     return dict(precision=same / max(len(pp), 1), merges=len(pp), same=same, background=int((pp < 0).any(1).sum()))
 
-def chance_precision(parts) -> float:
+# %% ../nbs/09c_share_graph.ipynb #0fd33199
+def chance_precision(parts, # (P,) dominant part of every prototype, -1 for none
+                    ) -> float:
     "Merge precision of random pairs of prototypes whose dominant parts are `parts`."
     parts = np.asarray(parts)
     n = np.unique(parts[parts >= 0], return_counts=True)[1]
@@ -161,7 +183,9 @@ def chance_precision(parts) -> float:
 
 # %% ../nbs/09c_share_graph.ipynb #65c82377
 def merge_pair_parts(push_log: list,  # a trainer's `push_log`; entries with kind='merge' come from `merge_stage`
-                     dataset, image_size: int | None = None) -> np.ndarray: # (n, 2) over all merges, in order
+                     dataset,         # the push dataset with `annotation(i)`
+                     image_size: int | None = None, # the model's input size; None: same as the dataset's images
+                    ) -> np.ndarray:  # (n, 2) over all merges, in order
     "The dominant parts of both prototypes of every logged merge."
     rows = [s for e in push_log if e.get('kind') == 'merge' for pair in e['source'] for s in pair]
     if not rows: return np.zeros((0, 2), dtype=np.int64)

@@ -19,7 +19,7 @@ __all__ = ['PERTURBATIONS', 'top_patches', 'assigned_correctly', 'patch_metrics'
 # %% ../nbs/09d_share_metrics.ipynb #fa80572a
 def top_patches(sims: Tensor,          # (B, P, H, W) similarity maps: g(z, p) of every prototype p at every patch z
                 k: int = 5,            # patches per image (at most H W when `distinct`)
-                distinct: bool = True, # True: k distinct patches, each with its most activated prototype; False: the k largest (p, z) entries
+                distinct: bool = True, # True: k distinct patches, each with its best prototype; False: the k largest (p, z) entries
                ) -> tuple[Tensor, Tensor]: # prototype and patch (row-major index in H x W) of each, (B, k), most activated first
     "The k most activated patches of each image and the prototype each is assigned to (Fig. 10); ties go to the lower index."
     flat = sims.flatten(2)                                          # (B, P, HW)
@@ -95,6 +95,13 @@ def perturb(x: Tensor,          # (B, 3, H, W) images normalised with `mean`, `s
             out.append((t((xi * sd + mu).clamp(0, 1)) - mu) / sd)
     return torch.stack(out).to(x.device)
 
+# %% ../nbs/09d_share_metrics.ipynb #d1eb35b3
+def _logits(m, xp:Tensor, key, feats:dict)->Tensor:
+    "A model's logits on `xp`; a ProtoPNet takes its backbone features from `feats[key]`, computing them on first use."
+    if not isinstance(m, ProtoPNet): return m(xp)[0]
+    if key not in feats: feats[key] = m.backbone(xp)
+    return m.forward_head(feats[key])[0]
+
 # %% ../nbs/09d_share_metrics.ipynb #10270790
 @torch.no_grad()
 def perturbed_accuracy(models: dict,      # name -> model returning (logits, ...) from normalised images
@@ -114,9 +121,7 @@ def perturbed_accuracy(models: dict,      # name -> model returning (logits, ...
     for x, y in loader:
         xp, feats = perturb(x, kind, magnitude, mean, std, seed, n).to(dev), {}
         for k, m in models.items():
-            if isinstance(m, ProtoPNet): logits = m.forward_head(feats[keys[k]] if keys[k] in feats else feats.setdefault(keys[k], m.backbone(xp)))[0]
-            else: logits = m(xp)[0]
-            hits[k] += (logits.argmax(1).cpu() == y).sum().item()
+            hits[k] += (_logits(m, xp, keys[k], feats).argmax(1).cpu() == y).sum().item()
         n += len(y)
     for k, m in models.items(): m.train(was[k])
     return {k: h / max(n, 1) for k, h in hits.items()}

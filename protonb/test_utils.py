@@ -13,7 +13,11 @@ __all__ = ['TINY_WORLD', 'TINY_MODEL', 'TINY_CLI', 'tiny_image', 'make_cub', 'ma
            'tiny_loaders', 'tiny_protopnet']
 
 # %% ../nbs/00a_test_utils.ipynb #2e60a8d3
-def tiny_image(label: int, i: int, size=(40, 32), seed=0) -> Image.Image:
+def tiny_image(label: int,     # the class: it sets the colour
+               i: int,         # the image's index within its class: it sets the noise
+               size=(40, 32),  # (width, height)
+               seed=0,         # seed of the noise
+              ) -> Image.Image:
     "A small RGB image: a class colour plus noise, different for each (label, i)."
     rng = np.random.default_rng([seed, label, i])
     base = np.array([(label * 97) % 256, (label * 57 + 80) % 256, (label * 31 + 160) % 256], dtype=np.float32)
@@ -21,8 +25,11 @@ def tiny_image(label: int, i: int, size=(40, 32), seed=0) -> Image.Image:
     return Image.fromarray(a.clip(0, 255).astype(np.uint8))
 
 # %% ../nbs/00a_test_utils.ipynb #034492e8
-def make_cub(root: str | Path, # folder to create
-             n_classes: int = 3, n_per_class: int = 6, size=(40, 32)) -> Path:
+def make_cub(root: str | Path,     # folder to create
+             n_classes: int = 3,   # number of classes
+             n_per_class: int = 6, # images per class (every second one for training)
+             size=(40, 32),        # (width, height) of every image
+            ) -> Path:            # `root`
     "Write a tiny CUB-200-2011 folder; box of image k is (4, 3, 20, 16) shifted by k % 3."
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -54,7 +61,12 @@ def _annos(recs):
         for k, v in r.items(): a[0, i][k] = np.array([[v]]) if not isinstance(v, str) else np.array([v])
     return a
 
-def make_cars(root: str | Path, n_classes: int = 3, n_per_class: int = 4, size=(40, 32)) -> Path:
+# %% ../nbs/00a_test_utils.ipynb #c5f81896
+def make_cars(root: str | Path,     # folder to create
+              n_classes: int = 3,   # number of classes
+              n_per_class: int = 4, # images per class (in each split)
+              size=(40, 32),        # (width, height) of every image
+             ) -> Path:            # `root`
     "Write a tiny Stanford Cars folder in the devkit layout."
     from scipy.io import savemat
     root = Path(root)
@@ -73,10 +85,17 @@ def make_cars(root: str | Path, n_classes: int = 3, n_per_class: int = 4, size=(
     return root
 
 # %% ../nbs/00a_test_utils.ipynb #1b312d9d
-_VOC = """<annotation><folder>{wnid}</folder><filename>{stem}</filename><size><width>{w}</width><height>{h}</height><depth>3</depth></size>
-<object><name>{breed}</name><bndbox><xmin>{x0}</xmin><ymin>{y0}</ymin><xmax>{x1}</xmax><ymax>{y1}</ymax></bndbox></object></annotation>"""
+_VOC = ('<annotation><folder>{wnid}</folder><filename>{stem}</filename>'
+        '<size><width>{w}</width><height>{h}</height><depth>3</depth></size>\n'
+        '<object><name>{breed}</name><bndbox><xmin>{x0}</xmin><ymin>{y0}</ymin>'
+        '<xmax>{x1}</xmax><ymax>{y1}</ymax></bndbox></object></annotation>')
 
-def make_dogs(root: str | Path, n_classes: int = 3, n_per_class: int = 4, size=(40, 32)) -> Path:
+# %% ../nbs/00a_test_utils.ipynb #9642773a
+def make_dogs(root: str | Path,     # folder to create
+              n_classes: int = 3,   # number of classes
+              n_per_class: int = 4, # images per class (every second one for training)
+              size=(40, 32),        # (width, height) of every image
+             ) -> Path:            # `root`
     "Write a tiny Stanford Dogs folder in the official layout."
     from scipy.io import savemat
     root = Path(root)
@@ -90,7 +109,8 @@ def make_dogs(root: str | Path, n_classes: int = 3, n_per_class: int = 4, size=(
         for k in range(n_per_class):
             stem = f'{wnid}_{k}'
             tiny_image(c, k, size).save(root/'Images'/d/f'{stem}.jpg')
-            (root/'Annotation'/d/stem).write_text(_VOC.format(wnid=wnid, stem=stem, w=size[0], h=size[1], breed=breed, x0=2, y0=3, x1=29, y1=24))
+            voc = _VOC.format(wnid=wnid, stem=stem, w=size[0], h=size[1], breed=breed, x0=2, y0=3, x1=29, y1=24)
+            (root/'Annotation'/d/stem).write_text(voc)
             fl, al, lb = lists['train' if k % 2 == 0 else 'test']
             fl.append(f'{d}/{stem}.jpg')
             al.append(f'{d}/{stem}')
@@ -101,7 +121,11 @@ def make_dogs(root: str | Path, n_classes: int = 3, n_per_class: int = 4, size=(
     return root
 
 # %% ../nbs/00a_test_utils.ipynb #bf5b36ea
-def make_imagefolder(root: str | Path, n_classes: int = 3, n_per_class: int = 4, size=(40, 32)) -> Path:
+def make_imagefolder(root: str | Path,     # folder to create
+                     n_classes: int = 3,   # number of classes
+                     n_per_class: int = 4, # images per class (in each split)
+                     size=(40, 32),        # (width, height) of every image
+                    ) -> Path:            # `root`
     "Write a tiny `train/` + `test/` ImageFolder tree."
     root = Path(root)
     for split in ('train', 'test'):
@@ -133,5 +157,7 @@ def tiny_protopnet(seed: int = 0, # seed of the random weights
     torch.manual_seed(seed)
     return protopnet('tiny', **(TINY_MODEL | kwargs))
 
+# %% ../nbs/00a_test_utils.ipynb #9142454a
 TINY_CLI = ['--data', 'synthetic', *[a for k, v in TINY_WORLD.items() for a in ('--data-arg', f'{k}={v}')], '--backbone', 'tiny',
-            '--no-pretrained', '--image-size', '64', '--batch-size', '8', '--per-class', '2', '--proto-dim', '16']  # `protonb train` at toy scale
+            '--no-pretrained', '--image-size', '64', '--batch-size', '8',
+            '--per-class', '2', '--proto-dim', '16']  # `protonb train` at toy scale
