@@ -21,10 +21,10 @@ from .train import METHODS, Method, TrainConfig, PRESETS, PAPER_EPOCH
 from .protopnet import class_connections
 
 # %% auto #0
-__all__ = ['DEFORMABLE_COEFS', 'DEFORMABLE_STAGE_PARTS', 'eps_normalize', 'at_stride16', 'offset_branch', 'DeformableProtoPNet',
-           'deformable_protopnet', 'from_config', 'subtractive_margin', 'subtractive_margin_ce', 'cluster_loss',
-           'separation_loss', 'orthogonality_loss', 'deformable_loss', 'DeformablePushResult', 'push_deformable',
-           'push_deformable_', 'deformable_push', 'deformable_paper']
+__all__ = ['DEFORMABLE_COEFS', 'DEFORMABLE_STAGE_PARTS', 'ORTHO_STAGES', 'eps_normalize', 'at_stride16', 'offset_branch',
+           'DeformableProtoPNet', 'deformable_protopnet', 'from_config', 'subtractive_margin', 'subtractive_margin_ce',
+           'cluster_loss', 'separation_loss', 'orthogonality_loss', 'deformable_loss', 'DeformablePushResult',
+           'push_deformable', 'push_deformable_', 'deformable_push', 'deformable_paper']
 
 # %% ../nbs/12_deformable_model.ipynb #ea22e7a7
 def eps_normalize(x:Tensor,       # vectors along dim 1: features (B, D, H, W) or prototypes (P, D, rho1, rho2)
@@ -410,9 +410,12 @@ DEFORMABLE_STAGE_PARTS = dict(warm=('add_on', 'prototypes'), head=('add_on', 'pr
 DeformableProtoPNet.arch = 'deformable'  # the name of its `Method`, and of its checkpoints
 
 # %% ../nbs/12_deformable_model.ipynb #b27ee7fd
+ORTHO_STAGES = ('head', 'joint')  # the stages whose objective includes the orthogonality term
+
 def _loss(m, logits, sims, y, cfg):
-    "Eq. (15) with the run's coefficients (l1 is the last layer's, eq. 16) and margin."
+    "Eq. (15) with the run's coefficients (l1 is the last layer's, eq. 16) and margin; orthogonality in `ORTHO_STAGES` only."
     coefs = {k: v for k, v in (cfg.coefs or METHODS['deformable'].coefs).items() if k != 'l1'}
+    if getattr(m, 'stage', None) not in ORTHO_STAGES: coefs['ortho'] = 0.
     return deformable_loss(m, sims, y, coefs, cfg.margin)
 
 # %% ../nbs/12_deformable_model.ipynb #8e9e115e

@@ -224,8 +224,9 @@ STAGE_PARTS = dict(warm=('add_on', 'prototypes'), joint=('features', 'add_on', '
 def set_stage(model: nn.Module, # a model of the ProtoPNet family
               stage: str, # a key of its method's `stage_parts`
              ):
-    "Freeze every parameter except those the stage trains (its method's `stage_parts`)."
+    "Freeze every parameter except those the stage trains (its method's `stage_parts`); record the stage as `model.stage`."
     parts = method_of(model).stage_parts[stage]
+    model.stage = stage  # a method's objective may differ by stage (Deformable ProtoPNet: orthogonality)
     for part, ps in model.param_groups().items():
         for p in ps: p.requires_grad_(part in parts)
 
