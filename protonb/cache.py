@@ -95,13 +95,23 @@ def weights_fingerprint(module: nn.Module, # the backbone, or any module
         h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
     return h.hexdigest()
 
+# %% ../nbs/06a_cache.ipynb #af605a76
+_DIGESTS = {}  # (resolved path, size, mtime_ns) -> SHA-256 of the bytes: each file is read once per process
+
+def _file_digest(f) -> bytes:
+    "SHA-256 of the bytes of file `f`, remembered for this process while its size and modification time stay."
+    st = os.stat(f)
+    key = (str(Path(f).resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _DIGESTS: _DIGESTS[key] = hashlib.sha256(Path(f).read_bytes()).digest()
+    return _DIGESTS[key]
+
 # %% ../nbs/06a_cache.ipynb #bdaa4c8e
 def _files_fingerprint(ds) -> str:
     "SHA-256 of the resolved path and the bytes of every file of dataset `ds` (of nothing if it has no `files`)."
     h = hashlib.sha256()
     for f in getattr(ds, 'files', []):
         h.update(f"{Path(f).resolve()}|".encode())
-        h.update(hashlib.sha256(Path(f).read_bytes()).digest())
+        h.update(_file_digest(f))
     return h.hexdigest()
 
 # %% ../nbs/06a_cache.ipynb #9b578a6c
