@@ -1,5 +1,5 @@
-"The `protonb` console script: help, bad arguments, a killed run resumed bit-identically, DDP with gloo on 2 processes."
-import json, os, signal, subprocess, sys, time
+"The `protonb` command: training as a console script (a killed run resumed bit-identically, DDP with gloo on 2 processes); help, bad arguments and the other subcommands through its entry point in-process."
+import json, os, shutil, signal, subprocess, sys, time
 from pathlib import Path
 import pytest, torch
 from conftest import ROOT
@@ -13,10 +13,25 @@ def cli(*args, check=True):
     if check: assert r.returncode == 0, r.stderr[-3000:]
     return r
 
+def entry_point(capsys, *args):
+    "Run the console script's entry point `protonb.cli.main` in this process (no interpreter start): its exit status, stdout and stderr."
+    from protonb.cli import main
+    code = 0
+    try: main([str(a) for a in args])
+    except SystemExit as e: code = e.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+def here(capsys, *args) -> str:
+    "The stdout of a successful `entry_point` run."
+    code, out, err = entry_point(capsys, *args)
+    assert code == 0, err[-3000:]
+    return out
+
 @pytest.mark.parametrize('cmd', ['train', 'evaluate', 'push', 'prune', 'explain', 'explore'])
-def test_help(cmd):
-    out = cli(cmd, '--help').stdout
-    assert out.startswith(f'usage: protonb {cmd}') and '--help' in out
+def test_help(capsys, cmd):
+    code, out, err = entry_point(capsys, cmd, '--help')
+    assert code == 0 and out.startswith(f'usage: protonb {cmd}') and '--help' in out, err
 
 @pytest.mark.parametrize('args, msg', [
     (['train', '--out', 'x', '--data', '/no/such'], "'/no/such' is neither 'synthetic' nor a dataset folder"),
@@ -25,21 +40,27 @@ def test_help(cmd):
     (['train', '--out', 'x', '--warm-steps', 'ten'], '--warm-steps must be an integer >= 0'),
     (['evaluate', '--checkpoint', '/no/such.pt'], 'checkpoint /no/such.pt does not exist'),
     (['frobnicate'], 'invalid choice')])
-def test_bad_arguments(args, msg):
-    r = cli(*args, check=False)
-    assert r.returncode == 2 and msg in r.stderr, r.stderr
+def test_bad_arguments(capsys, args, msg):
+    code, out, err = entry_point(capsys, *args)
+    assert code == 2 and msg in err, err
 
 def test_not_a_checkpoint(tmp_path):
     (tmp_path/'x.pt').write_bytes(b'junk')
     r = cli('evaluate', '--checkpoint', tmp_path/'x.pt', check=False)
     assert r.returncode == 2 and 'x.pt is not a protonb checkpoint' in r.stderr
 
+@pytest.fixture(scope='module')
+def tiny_run(tmp_path_factory):
+    "A finished `protonb train` run with the TINY settings (made once; tests that write beside it work on a copy)."
+    out = tmp_path_factory.mktemp('tiny-run')
+    cli('train', *TINY, '--out', out)
+    return out
+
 def _weights(path):
     return torch.load(path, weights_only=True)['model']
 
-def test_killed_run_resumes_bit_identically(tmp_path):
-    a, b = tmp_path/'straight', tmp_path/'killed'
-    cli('train', *TINY, '--out', a)
+def test_killed_run_resumes_bit_identically(tiny_run, tmp_path):
+    a, b = tiny_run, tmp_path/'killed'
     p = subprocess.Popen([str(BIN/'protonb'), 'train', *TINY, '--out', str(b)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t = time.time()
     while not (b/'last.pt').exists() and p.poll() is None and time.time() - t < 120: time.sleep(0.05)
@@ -52,13 +73,13 @@ def test_killed_run_resumes_bit_identically(tmp_path):
     ha, hb = json.loads((a/'metrics.json').read_text()), json.loads((b/'metrics.json').read_text())
     assert [h['stage'] for h in ha] == [h['stage'] for h in hb]
 
-def test_evaluate_push_prune_explain(tmp_path):
-    cli('train', *TINY, '--out', tmp_path)
+def test_evaluate_push_prune_explain(capsys, tiny_run, tmp_path):
+    shutil.copytree(tiny_run, tmp_path, dirs_exist_ok=True)
     best = tmp_path/'best.pt'
-    acc = json.loads(cli('evaluate', '--checkpoint', best, '--split', 'val').stdout)['val_acc']
+    acc = json.loads(here(capsys, 'evaluate', '--checkpoint', best, '--split', 'val'))['val_acc']
     assert acc == json.loads((tmp_path/'summary.json').read_text())['val_acc']
-    cli('push', '--checkpoint', best, '--out', tmp_path/'pushed.pt')
-    r = json.loads(cli('prune', '--checkpoint', best, '--out', tmp_path/'pruned.pt', '--k', '3', '--tau', '3').stdout)
+    here(capsys, 'push', '--checkpoint', best, '--out', tmp_path/'pushed.pt')
+    r = json.loads(here(capsys, 'prune', '--checkpoint', best, '--out', tmp_path/'pruned.pt', '--k', '3', '--tau', '3'))
     assert r['prototypes_after'] < r['prototypes_before'] == 8  # tau = k: a prototype stays only if its 3 nearest patches are all of its class
     from protonb.train import load_run
     from protonb.prune import prune_mask
@@ -67,11 +88,11 @@ def test_evaluate_push_prune_explain(tmp_path):
     assert r['prototypes_after'] == int(keep.sum()) and ck['kind'] == 'train'
     pruned, ls, ck = load_run(tmp_path/'pruned.pt')
     with torch.no_grad(): correct = sum(int((pruned(x)[0].argmax(1) == y).sum()) for x, y in ls['test'])
-    assert json.loads(cli('evaluate', '--checkpoint', tmp_path/'pruned.pt').stdout)['test_acc'] == correct / len(ls['test'].dataset)
+    assert json.loads(here(capsys, 'evaluate', '--checkpoint', tmp_path/'pruned.pt'))['test_acc'] == correct / len(ls['test'].dataset)
     assert ck['kind'] == 'prune' and pruned.n_prototypes == r['prototypes_after']
-    nb = json.loads(cli('explore', '--checkpoint', best, '--no-browser').stdout)['notebook']
+    nb = json.loads(here(capsys, 'explore', '--checkpoint', best, '--no-browser'))['notebook']
     assert f"explore({str(best.resolve())!r})" in ''.join(json.loads(Path(nb).read_text())['cells'][1]['source'])
-    r = json.loads(cli('explain', '--checkpoint', best, '--index', '1', '--out', tmp_path/'e.png').stdout)
+    r = json.loads(here(capsys, 'explain', '--checkpoint', best, '--index', '1', '--out', tmp_path/'e.png'))
     assert (tmp_path/'e.png').stat().st_size > 1000 and 0 <= r['predicted'] < 4
 
 def test_ddp_gloo_two_processes(tmp_path):
@@ -101,11 +122,11 @@ def test_mixed_precision_trains(tmp_path):
     model, ls, _ = load_run(tmp_path/'best.pt')
     assert evaluate(model, ls['test'], amp=True) == s['test_acc']  # the summary's number is the selected model's, under autocast
 
-def test_deformable_train_and_evaluate(tmp_path):
+def test_deformable_train_and_evaluate(capsys, tmp_path):
     "Deformable ProtoPNet through the same command: trained, selected on validation, evaluated like any checkpoint."
     s = json.loads(cli('train', *TINY, '--arch', 'deformable', '--model-arg', 'proto_size=2', '--out', tmp_path).stdout)
     assert s['steps_done'] == s['steps_total'] and torch.load(tmp_path/'best.pt', weights_only=True)['arch'] == 'deformable'
-    acc = json.loads(cli('evaluate', '--checkpoint', tmp_path/'best.pt', '--split', 'val').stdout)['val_acc']
+    acc = json.loads(here(capsys, 'evaluate', '--checkpoint', tmp_path/'best.pt', '--split', 'val'))['val_acc']
     assert acc == s['val_acc']
-    r = cli('explain', '--checkpoint', tmp_path/'best.pt', '--out', tmp_path/'e.png', check=False)
-    assert r.returncode == 2 and "holds a 'deformable' model, expected architecture 'protopnet'" in r.stderr
+    code, out, err = entry_point(capsys, 'explain', '--checkpoint', tmp_path/'best.pt', '--out', tmp_path/'e.png')
+    assert code == 2 and "holds a 'deformable' model, expected architecture 'protopnet'" in err, err

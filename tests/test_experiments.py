@@ -1,5 +1,5 @@
 "Run the papermill experiments with overridden parameters, and the main job (README command 1)."
-import json, subprocess, sys
+import json, re, subprocess, sys
 from pathlib import Path
 import papermill as pm, pytest
 from conftest import ROOT, shared_data
@@ -24,18 +24,19 @@ def test_data_overview_tiny_cub_folder(tmp_path):
     _run('00_data_overview.ipynb', tmp_path/'out.ipynb', dataset=str(root), crop=True, val_fraction=0.34, out_dir=str(tmp_path/'figs'), image_size=32)
     assert {p.name for p in (tmp_path/'figs').glob('*.png')} == {'samples.png', 'class_counts.png', 'augmentation.png'}
 
-def test_protopnet_experiment_bad_parameters(tmp_path):
-    with pytest.raises(pm.PapermillExecutionError, match='warm_steps must be an integer >= 0'):
-        _run('01_protopnet.ipynb', tmp_path/'o.ipynb', out_dir=str(tmp_path), warm_steps=-1)
-    with pytest.raises(pm.PapermillExecutionError, match='crop must be True or False'):
-        _run('01_protopnet.ipynb', tmp_path/'o.ipynb', out_dir=str(tmp_path), crop='false')
-    with pytest.raises(pm.PapermillExecutionError, match='backbone must be one of'):
-        _run('01_protopnet.ipynb', tmp_path/'o.ipynb', out_dir=str(tmp_path), backbone='alexnet')
+@pytest.mark.parametrize('params, msg', [(dict(warm_steps=-1), 'warm_steps must be an integer >= 0'), (dict(crop='false'), 'crop must be True or False'),
+                                         (dict(backbone='alexnet'), 'backbone must be one of')])
+def test_protopnet_experiment_bad_parameters(experiment_kernel, tmp_path, params, msg):
+    "The notebook stops with an error naming the bad parameter (run in the shared kernel, as papermill runs it)."
+    err = experiment_kernel.error(EXP/'01_protopnet.ipynb', out_dir=str(tmp_path), **params)
+    assert err is not None and re.search(msg, err), err
 
 @pytest.mark.parametrize('params, msg', [(dict(dataset='/no/such/folder'), 'dataset must be'), (dict(image_size=8), 'image_size'),
                                          (dict(crop='yes'), 'crop'), (dict(val_fraction=1.5), 'val_fraction')])
-def test_data_overview_bad_parameters(tmp_path, params, msg):
-    with pytest.raises(pm.PapermillExecutionError, match=msg): _run('00_data_overview.ipynb', tmp_path/'o.ipynb', out_dir=str(tmp_path), **params)
+def test_data_overview_bad_parameters(experiment_kernel, tmp_path, params, msg):
+    "The notebook stops with an error naming the bad parameter (run in the shared kernel, as papermill runs it)."
+    err = experiment_kernel.error(EXP/'00_data_overview.ipynb', out_dir=str(tmp_path), **params)
+    assert err is not None and re.search(msg, err), err
 
 def test_main_job_synthetic(tmp_path):
     r = subprocess.run(['bash', str(ROOT/'tools'/'main.sh'), '--smoke', '--out', str(tmp_path), '--size', '64'], capture_output=True, text=True)

@@ -260,8 +260,9 @@ def test_disk_full_one_line_previous_checkpoint_intact(capsys, cub, tmp_path, mo
 
 # ---- Ctrl-C: one line that says how to resume ----
 def test_interrupt_one_line(cub, tmp_path):
+    # SIGINT at its default in the child, even when the test run itself was started in the background (which ignores it)
     p = subprocess.Popen([str(BIN/'protonb'), 'train', '--data', str(cub), '--out', str(tmp_path), *TINY, '--warm-steps', '400'],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     t = time.time()
     while not (tmp_path/'last.pt').exists() and p.poll() is None and time.time() - t < 120: time.sleep(0.02)
     p.send_signal(signal.SIGINT)

@@ -1,5 +1,5 @@
 "Run the ProtoPShare experiment (nbs/experiments/04_share.ipynb) with papermill at smoke scale, and its parameter checks."
-import json
+import json, re
 import papermill as pm, pytest
 from conftest import ROOT
 
@@ -28,5 +28,7 @@ def test_share_experiment_smoke(tmp_path):
                                          (dict(zetas=[5.0, 0.0]), 'zetas'), (dict(methods=['cos']), 'methods'),
                                          (dict(strategies={'h': 3}), 'strategies'), (dict(magnitudes=[2.0]), 'magnitudes'),
                                          (dict(warm_steps=-1), 'warm_steps'), (dict(top_k=0), 'top_k')])
-def test_share_experiment_bad_parameters(tmp_path, params, msg):
-    with pytest.raises(pm.PapermillExecutionError, match=msg): _run(tmp_path/'o.ipynb', out_dir=str(tmp_path), **params)
+def test_share_experiment_bad_parameters(experiment_kernel, tmp_path, params, msg):
+    "The notebook stops with an error naming the bad parameter (run in the shared kernel, as papermill runs it)."
+    err = experiment_kernel.error(EXP/'04_share.ipynb', out_dir=str(tmp_path), **params)
+    assert err is not None and re.search(msg, err), err

@@ -69,7 +69,7 @@ elif [ "$smoke" = 1 ]; then
   pm 00_data_overview.ipynb -p dataset "$data" -p crop "$crop" -p seed "$seed" -p image_size 64 -p out_dir "$out"
   common=(-p dataset "$data" -p crop "$crop" -p seed "$seed" -p out_dir "$out")
   if [ "$data" = synthetic ]; then pm 01_protopnet.ipynb "${common[@]}"; else pm 01_protopnet.ipynb "${common[@]}" -y "data_kwargs: {}"; fi
-  [ "$share" = False ] || pm 04_share.ipynb -p checkpoint "$out/protopnet/best.pt" -p out_dir "$out/share" -y "strategies: {last: 5}" -p perturb_images 8
+  [ "$share" = False ] || pm 04_share.ipynb -p checkpoint "$out/protopnet/best.pt" -p out_dir "$out/share" -y "strategies: {last: 5}" -p perturb_images 8 -p shared False
 else
   pm 00_data_overview.ipynb -p dataset "$data" -p crop "$crop" -p seed "$seed" -p image_size "$size" -p out_dir "$out"
   pm 01_protopnet.ipynb -p dataset "$data" -p crop "$crop" -p seed "$seed" -p out_dir "$out" -p baseline "$baseline" -y "data_kwargs: {}" \
