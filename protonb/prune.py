@@ -74,6 +74,12 @@ def _naive_counts(zs:Tensor, ys:Tensor, protos:Tensor, identity:Tensor, k:int)->
         for j, p in enumerate(ps): dists[j].append((((patches - p[:, None, None]) ** 2).sum((0, 3, 4)).min(), n))
     return [sum(int(identity[j, ys[n]] != 0) for _, n in sorted(dj)[:k]) for j, dj in enumerate(dists)]
 
+# %% ../nbs/06b_prune.ipynb #95268958
+def _subset(t:Tensor, dim:int, keep:Tensor)->Tensor:
+    "A new tensor of the entries of `t` along `dim` where `keep` is True (a Parameter stays a Parameter)."
+    new = t.detach().index_select(dim, keep.nonzero().flatten().to(t.device)).clone()
+    return nn.Parameter(new, requires_grad=t.requires_grad) if isinstance(t, nn.Parameter) else new
+
 # %% ../nbs/06b_prune.ipynb #399461e3
 def prune_parts(prototypes:Tensor,   # prototypes, shape (P, D, h, w)
                 identity:Tensor,     # class identity, shape (P, C)
@@ -89,10 +95,17 @@ def prune_parts(prototypes:Tensor,   # prototypes, shape (P, D, h, w)
         raise ValueError(f"last_weight: expected shape (C, P) = {tuple(identity.T.shape)}, got {tuple(last_weight.shape)}")
     if orphans := ((identity[keep.to(identity.device)] != 0).sum(0) == 0).nonzero().flatten().tolist():
         warnings.warn(f"prune_parts: class(es) {orphans} have no prototype left")
-    def sub(t, dim):
-        new = t.detach().index_select(dim, keep.nonzero().flatten().to(t.device)).clone()
-        return nn.Parameter(new, requires_grad=t.requires_grad) if isinstance(t, nn.Parameter) else new
-    return sub(prototypes, 0), sub(identity, 0), sub(last_weight, 1)
+    return _subset(prototypes, 0, keep), _subset(identity, 0, keep), _subset(last_weight, 1, keep)
+
+# %% ../nbs/06b_prune.ipynb #2d35ea45
+def _best_time(fn:Callable, repeats:int)->tuple:
+    "`fn()`'s result (from a warm-up call) and its fastest time over `repeats` more calls."
+    out, ts = fn(), []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t)
+    return out, min(ts)
 
 # %% ../nbs/06b_prune.ipynb #90c4a745
 def bench_knn(n_images:int=256,    # images in the synthetic feature set
@@ -111,14 +124,6 @@ def bench_knn(n_images:int=256,    # images in the synthetic feature set
     protos = torch.rand(n_prototypes, dim, 1, 1, generator=g)
     ident = class_identity(n_classes, -(-n_prototypes // n_classes))[:n_prototypes]
     batches = list(zip(zs.split(batch_size), ys.split(batch_size)))  # pre-made batches: time the k-NN, not the collation
-    def timed(fn):
-        out = fn()
-        ts = []
-        for _ in range(repeats):
-            t = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t)
-        return out, min(ts)
-    (_, counts), t_vec = timed(lambda: prune_mask(nn.Identity(), protos, ident, batches, k))
-    naive, t_naive = timed(lambda: _naive_counts(zs, ys, protos, ident, k))
+    (_, counts), t_vec = _best_time(lambda: prune_mask(nn.Identity(), protos, ident, batches, k), repeats)
+    naive, t_naive = _best_time(lambda: _naive_counts(zs, ys, protos, ident, k), repeats)
     return dict(vectorised_s=t_vec, naive_s=t_naive, ratio=t_naive / t_vec, same=counts.tolist() == naive)
