@@ -17,14 +17,15 @@ from .interp import norm_preserving_interpolate, _sqrt0
 from .deformable import deformable_similarity, _grid
 from .losses import own_prototypes, weighted_sum, _check, _masked_min
 from .push import check_in_order, feature_stream
-from .train import METHODS, Method, TrainConfig, PRESETS, PAPER_EPOCH
+from .train import METHODS, Method, TrainConfig, PRESETS, PAPER_EPOCH, _pick_images
+from .cache import mix_seed
 from .protopnet import class_connections
 
 # %% auto #0
 __all__ = ['DEFORMABLE_COEFS', 'DEFORMABLE_STAGE_PARTS', 'ORTHO_STAGES', 'eps_normalize', 'at_stride16', 'offset_branch',
            'DeformableProtoPNet', 'deformable_protopnet', 'from_config', 'subtractive_margin', 'subtractive_margin_ce',
            'cluster_loss', 'separation_loss', 'orthogonality_loss', 'deformable_loss', 'DeformablePushResult',
-           'push_deformable', 'push_deformable_', 'deformable_push', 'deformable_paper']
+           'push_deformable', 'push_deformable_', 'deformable_push', 'init_deformable_', 'deformable_paper']
 
 # %% ../nbs/12_deformable_model.ipynb #ea22e7a7
 def eps_normalize(x:Tensor,       # vectors along dim 1: features (B, D, H, W) or prototypes (P, D, rho1, rho2)
@@ -428,9 +429,26 @@ def deformable_push(tr, # a `protonb.train.Trainer` of a `DeformableProtoPNet`
     tr.push_log.append(dict(step=tr.step, image_idx=res.image_idx.tolist(), loc=res.loc.tolist(), parts=res.positions.tolist()))
     return dict(push_similarity=res.similarity[res.found].mean().item())
 
+# %% ../nbs/12_deformable_model.ipynb #197a0a04
+@torch.no_grad()
+def init_deformable_(tr, # a `protonb.train.Trainer` of a `DeformableProtoPNet`
+                    ):
+    "Set each prototype's parts to the add-on features at its undeformed part positions on a random training image of its class."
+    m, g, views = tr.m, torch.Generator().manual_seed(mix_seed(tr.cfg.seed, 7)), tr.views('train')
+    pick = _pick_images(views, m.identity, g)
+    f = tr.cache('train').batch(pick)[0] if tr.cfg.cache else m.backbone(torch.stack([views[int(i)][0] for i in pick]).to(tr.device))
+    z = m.add_on(f.to(tr.device))                                              # (P, D, H, W), before the eps channel
+    (P, D, H, W), (r1, r2) = z.shape, m.prototypes.shape[2:]
+    grid = _grid(H, W, r1, r2, m.dilation).flatten(0, 1)                       # (H*W, rho, 2)
+    inside = ((grid >= 0) & (grid < torch.tensor([H, W]))).all(-1).all(-1)     # cells whose parts all lie on the map
+    cells = inside.nonzero().flatten() if inside.any() else torch.arange(H * W)
+    pos = grid[cells[torch.randint(len(cells), (P,), generator=g)]]            # (P, rho, 2)
+    parts = z[torch.arange(P)[:, None], :, pos[..., 0].clamp(0, H - 1), pos[..., 1].clamp(0, W - 1)]   # (P, rho, D)
+    m.prototypes.copy_(parts.permute(0, 2, 1).reshape(P, D, r1, r2))
+
 # %% ../nbs/12_deformable_model.ipynb #2f93490f
 METHODS['deformable'] = Method('deformable', deformable_protopnet, from_config, _loss, lambda m, sims: sims, DEFORMABLE_STAGE_PARTS,
-                               deformable_push, init=None, coefs=DEFORMABLE_COEFS | dict(l1=1e-3), defaults=dict(proto_init='uniform'))
+                               deformable_push, init=init_deformable_, coefs=DEFORMABLE_COEFS | dict(l1=1e-3), defaults=dict(proto_init='uniform'))
 
 # %% ../nbs/12_deformable_model.ipynb #4b2184bd
 def deformable_paper(epoch:int=PAPER_EPOCH, # optimiser steps in one epoch
