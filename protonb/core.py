@@ -17,7 +17,7 @@ __all__ = ['CKPT_VERSION', 'seed_everything', 'rng_states', 'set_rng_states', 'g
 def seed_everything(seed: int, # the seed for `random`, NumPy and PyTorch (CPU and CUDA)
                     deterministic: bool = False, # also ask PyTorch for deterministic kernels (slower on GPU)
                    ) -> int:
-    "Seed Python, NumPy and PyTorch; return the seed."
+    "Seed Python, NumPy and PyTorch, return the seed."
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be an integer in [0, 2**32), got {seed!r}")
     random.seed(seed)
@@ -50,7 +50,7 @@ def set_rng_states(states: dict # as returned by `rng_states`
 # %% ../nbs/00_core.ipynb #5322c5d4
 def get_device(device: str | torch.device | None = None # "cpu", "cuda", "cuda:1", ... or None for the best available
               ) -> torch.device:
-    "The requested device, or CUDA if available else the CPU; a clear error if the request cannot be met."
+    "The requested device, or CUDA if available else the CPU, a clear error if the request cannot be met."
     if device is None: return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: d = torch.device(device)
     except (RuntimeError, TypeError) as e: raise ValueError(f"device: {device!r} is not a device name ({e})") from None
@@ -76,7 +76,7 @@ def atomic_write(path: str | os.PathLike, # the final file name
                  mode: str = 'wb', # 'wb' for bytes, 'w' for text
                  encoding: str | None = None, # text encoding, for mode 'w'
                 ):
-    "Open a temporary file beside `path`; on success give it the user's default mode and rename it to `path`; on error remove it."
+    "Open a temporary file beside `path`, on success give it the user's default mode and rename it to `path`, on error remove it."
     if mode not in ('w', 'wb'): raise ValueError(f"mode must be 'w' or 'wb', got {mode!r}")
     path = Path(path)
     if not path.parent.is_dir(): raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist")
@@ -86,7 +86,7 @@ def atomic_write(path: str | os.PathLike, # the final file name
             yield f
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~umask())  # mkstemp creates 0600; a plain open() would give 0666 minus the umask
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp creates 0600, a plain open() would give 0666 minus the umask
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
@@ -234,7 +234,7 @@ def check_choice(name: str, # the parameter's name, for the message
 def check_writable(folder: str | os.PathLike, # the folder a run writes to (created if missing)
                    name: str = 'out_dir', # the parameter's name, for the message
                   ) -> Path:
-    "Create `folder` if needed and write and remove a file in it; a `ValueError` naming `name` if that fails."
+    "Create `folder` if needed and write and remove a file in it, a `ValueError` naming `name` if that fails."
     p = Path(folder)
     if p.exists() and not p.is_dir(): raise ValueError(f"{name}: {p} is a file, not a folder")
     try:

@@ -33,7 +33,7 @@ def _to_8bit(im: Image.Image) -> Image.Image:
 
 # %% ../nbs/01_data.ipynb #e0516457
 class DatasetError(ValueError):
-    "A dataset folder, its metadata or one of its images is not usable; the message names the file (and line)."
+    "A dataset folder, its metadata or one of its images is not usable, the message names the file (and line)."
 
 # %% ../nbs/01_data.ipynb #36c95080
 def _on_white(im: Image.Image) -> Image.Image:
@@ -46,7 +46,7 @@ def _on_white(im: Image.Image) -> Image.Image:
 # %% ../nbs/01_data.ipynb #5aaa6665
 def read_image(path: str | Path, # the image file
               ) -> Image.Image:
-    "Open `path` as an RGB image, fully decoded; a `DatasetError` naming the file if it cannot be read."
+    "Open `path` as an RGB image, fully decoded, a `DatasetError` naming the file if it cannot be read."
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(path) as im:
@@ -64,7 +64,7 @@ def clip_box(box, # (x, y, w, h)
              height: int, # the image height
              where: str = 'box', # names the box in an error message
             ) -> tuple:
-    "Clip an `(x, y, w, h)` box to a `width` x `height` image; a `DatasetError` if no area is left."
+    "Clip an `(x, y, w, h)` box to a `width` x `height` image, a `DatasetError` if no area is left."
     x, y, w, h = map(float, box)
     x0, y0, x1, y1 = max(x, 0.), max(y, 0.), min(x + w, float(width)), min(y + h, float(height))
     if x1 - x0 < 1 or y1 - y0 < 1:
@@ -73,14 +73,14 @@ def clip_box(box, # (x, y, w, h)
 
 # %% ../nbs/01_data.ipynb #2f63f959
 class ImageDataset(Dataset):
-    "Images with labels and optional `(x, y, w, h)` boxes; `ds[i] -> (image, label)`."
+    "Images with labels and optional `(x, y, w, h)` boxes, `ds[i] -> (image, label)`."
     def __init__(self, files, # the image files
                  labels, # the class index of each image
                  classes, # the class names
-                 boxes=None, # an `(x, y, w, h)` box per image, in pixels of the stored image; None: no boxes
+                 boxes=None, # an `(x, y, w, h)` box per image, in pixels of the stored image, None: no boxes
                  crop=False, # crop each image to its (clipped) box
                  transform=None, # applied to the PIL image
-                 where=None, # where each image is listed (file and line), for error messages; None: its path
+                 where=None, # where each image is listed (file and line), for error messages, None: its path
                  skip_unreadable=False, # drop undecodable images with one warning instead of failing when read
                 ):
         self.files, self.targets, self.classes = [Path(f) for f in files], [int(l) for l in labels], list(classes)
@@ -137,7 +137,7 @@ def load(self: ImageDataset,
 def annotation(self: ImageDataset,
                i: int, # the image's index
               ) -> dict:
-    "Label and object box of image `i` (the whole image when cropped; None if the dataset has no boxes)."
+    "Label and object box of image `i` (the whole image when cropped, None if the dataset has no boxes)."
     box = None
     if self.boxes is not None:
         with Image.open(self.files[i]) as im: box = clip_box(self.boxes[i], *im.size, where=self.where[i])
@@ -155,7 +155,7 @@ def _readable(f) -> bool:
 # %% ../nbs/01_data.ipynb #25111929
 @patch
 def _drop_unreadable(self: ImageDataset):
-    "Decode every image once; drop the unreadable ones with one warning that lists them."
+    "Decode every image once, drop the unreadable ones with one warning that lists them."
     bad = [i for i, f in enumerate(self.files) if not _readable(f)]
     if not bad: return
     warnings.warn(f"skipping {len(bad)} unreadable image(s): " + ', '.join(str(self.files[i]) for i in bad))
@@ -166,7 +166,7 @@ def _drop_unreadable(self: ImageDataset):
 
 # %% ../nbs/01_data.ipynb #93fb9595
 def _decoded_size(path: Path) -> tuple[int, int]:
-    "Decode `path` (JPEG at reduced scale) and return its stored size; a `DatasetError` naming the file if it cannot be read."
+    "Decode `path` (JPEG at reduced scale) and return its stored size, a `DatasetError` naming the file if it cannot be read."
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(path) as im:
@@ -188,7 +188,7 @@ def _files_key(files) -> str:
 
 # %% ../nbs/01_data.ipynb #72ac6275
 def _check_decodable(files, min_side: int):
-    "Decode every file; a `DatasetError` naming the first unreadable one, a warning naming images under `min_side` px."
+    "Decode every file, a `DatasetError` naming the first unreadable one, a warning naming images under `min_side` px."
     bad, small = [], []
     for f in files:
         try: w, h = _decoded_size(f)
@@ -201,11 +201,11 @@ def _check_decodable(files, min_side: int):
         warnings.warn(f"{len(small)} image(s) smaller than {min_side} px on a side will be scaled up many times: {', '.join(small[:3])}")
 
 # %% ../nbs/01_data.ipynb #82049858
-def verify_images(ds, # a dataset with `files` (and `where`); others (the synthetic world) pass unchecked
+def verify_images(ds, # a dataset with `files` (and `where`), others (the synthetic world) pass unchecked
                   min_side: int = 32, # warn about images smaller than this on a side
                   remember: bool = True, # skip a dataset whose files passed before (unchanged)
                  ) -> int:
-    "Decode every image of `ds` once; a `DatasetError` naming the first unreadable one. Returns the number decoded."
+    "Decode every image of `ds` once, a `DatasetError` naming the first unreadable one. Returns the number decoded."
     files = list(getattr(ds, 'files', None) or [])
     if not files: return 0
     stamp = cache_dir()/'verified'/_files_key(files)
@@ -240,7 +240,7 @@ def _finite(s: str) -> float:
 
 # %% ../nbs/01_data.ipynb #bd0f466e
 def _parse_line(path: Path, n: int, line: str, types: tuple) -> tuple:
-    "`(id, fields)` of line `n` of `path`, each field converted by its type; a `DatasetError` naming the line if that fails."
+    "`(id, fields)` of line `n` of `path`, each field converted by its type, a `DatasetError` naming the line if that fails."
     parts = line.split(maxsplit=len(types))
     if len(parts) != len(types) + 1:
         raise DatasetError(f"{path} line {n}: expected {len(types) + 1} fields, got {len(parts)}: {line!r}")
@@ -249,7 +249,7 @@ def _parse_line(path: Path, n: int, line: str, types: tuple) -> tuple:
 
 # %% ../nbs/01_data.ipynb #ba4b7b32
 def _read_table(path: Path, types: tuple) -> dict:
-    "Parse `<id> <field>...` lines of `path` into {id: (fields, line_no)}; errors name the file and line."
+    "Parse `<id> <field>...` lines of `path` into {id: (fields, line_no)}, errors name the file and line."
     if not path.is_file(): raise DatasetError(f"{path} is missing")
     out = {}
     for n, line in enumerate(path.read_text(encoding='utf-8', errors='replace').splitlines(), 1):
@@ -262,7 +262,7 @@ def _read_table(path: Path, types: tuple) -> dict:
 
 # %% ../nbs/01_data.ipynb #a6090274
 def _agree(ref: dict, ref_path: Path, other: dict, other_path: Path):
-    "Both tables must list the same ids; name the first line where they disagree."
+    "Both tables must list the same ids, name the first line where they disagree."
     extra = sorted(set(other) - set(ref))
     lacking = sorted(set(ref) - set(other))
     if extra: raise DatasetError(f"{other_path} line {other[extra[0]][1]}: id {extra[0]} is not in {ref_path.name}")
@@ -273,7 +273,7 @@ _CUB = dict(images=('images.txt', (str,)), labels=('image_class_labels.txt', (in
             classes=('classes.txt', (str,)), boxes=('bounding_boxes.txt', (_finite,) * 4))
 
 def _cub_tables(root: Path) -> tuple[dict, dict]:
-    "Paths and parsed tables of a CUB folder's metadata, by name (no `boxes` table without its file); their ids agree."
+    "Paths and parsed tables of a CUB folder's metadata, by name (no `boxes` table without its file), their ids agree."
     p = {k: root/f for k, (f, _) in _CUB.items()}
     t = {k: _read_table(p[k], types) for k, (_, types) in _CUB.items() if k != 'boxes' or p[k].is_file()}
     for k in ('labels', 'split', 'boxes'):
@@ -327,7 +327,7 @@ class CUB200(ImageDataset):
 
 # %% ../nbs/01_data.ipynb #b5f90cd4
 def _loadmat(path: Path, *keys) -> dict:
-    "Load a MATLAB file and check it has `keys`; errors name the file."
+    "Load a MATLAB file and check it has `keys`, errors name the file."
     from scipy.io import loadmat
     if not path.is_file(): raise DatasetError(f"{path} is missing")
     try: m = loadmat(path, squeeze_me=True, struct_as_record=False)
@@ -380,7 +380,7 @@ class StanfordCars(ImageDataset):
 
 # %% ../nbs/01_data.ipynb #58256ae4
 def _voc_box(path: Path) -> tuple:
-    "Union of the object boxes of a PASCAL-VOC XML file, as (x, y, w, h); VOC corners are 1-based and inclusive."
+    "Union of the object boxes of a PASCAL-VOC XML file, as (x, y, w, h), VOC corners are 1-based and inclusive."
     if not path.is_file(): raise DatasetError(f"annotation {path} does not exist")
     corners = ('xmin', 'ymin', 'xmax', 'ymax')
     try: bbs = [[float(o.find(f'bndbox/{k}').text) for k in corners] for o in ET.parse(path).getroot().iter('object')]
@@ -399,7 +399,7 @@ def _dogs_list(path: Path) -> list[tuple[str, str, int]]:
 
 # %% ../nbs/01_data.ipynb #831470d2
 def _dogs_classes(train: list, path: Path) -> list[str]:
-    "Class names by label, from the training records; the labels must be 1..C, one per image folder."
+    "Class names by label, from the training records, the labels must be 1..C, one per image folder."
     n = len({f.split('/')[0] for f, _, _ in train})
     names = {l: f.split('/')[0].split('-', 1)[-1] for f, _, l in train}
     if sorted(names) != list(range(1, n + 1)): raise DatasetError(f"{path}: labels must be 1..{n}, one per folder")
@@ -431,7 +431,7 @@ class StanfordDogs(ImageDataset):
 IMG_EXTS = {'.jpg', '.jpeg', '.png', '.bmp', '.gif', '.tif', '.tiff', '.webp'}
 
 def _scan_folder(root: Path, s: str, classes: list, required: bool) -> list:
-    "`(file, label)` of the images in `root/s/<class>/`, class by class; with `required`, a class without images is an error."
+    "`(file, label)` of the images in `root/s/<class>/`, class by class, with `required`, a class without images is an error."
     out = []
     for k, c in enumerate(classes):
         fs = sorted(f for f in (root/s/c).glob('*') if f.suffix.lower() in IMG_EXTS) if (root/s/c).is_dir() else []
@@ -441,7 +441,7 @@ def _scan_folder(root: Path, s: str, classes: list, required: bool) -> list:
 
 # %% ../nbs/01_data.ipynb #833d0018
 class ImageFolderSplit(ImageDataset):
-    "A `train/<class>/*` + `test/<class>/*` tree; validation is carved from `train/`."
+    "A `train/<class>/*` + `test/<class>/*` tree, validation is carved from `train/`."
     def __init__(self, root: str | Path, # the folder holding train/ and test/
                  split: str = 'train', # "train" | "val" | "test"
                  transform=None, # applied to the PIL image
@@ -493,7 +493,7 @@ def get_dataset(name: str | Path | None = 'synthetic', # "synthetic" (or None) o
                 seed: int = 0, # seed of the validation split (and of the synthetic world)
                 **kwargs, # more arguments for the dataset class, checked by `check_dataset_args`
                ):
-    "A dataset by name (`'synthetic'`) or folder; `kwargs` go to the dataset class."
+    "A dataset by name (`'synthetic'`) or folder, `kwargs` go to the dataset class."
     if name is None or str(name) == 'synthetic':
         check_dataset_args(SyntheticParts, kwargs)
         return SyntheticParts(split=split, transform=transform, val_fraction=val_fraction, seed=seed, **kwargs)
@@ -513,7 +513,7 @@ def train_transforms(size: int = 224, # side of the square model input, in pixel
                      mean=IMAGENET_MEAN, # per-channel mean of the backbone's normalisation
                      std=IMAGENET_STD, # per-channel standard deviation of the backbone's normalisation
                     ) -> T.Compose:
-    "Online version of the papers' augmentation: rotation, skew, shear and flip, each with probability 0.5; resize, normalise."
+    "Online version of the papers' augmentation: rotation, skew, shear and flip, each with probability 0.5, resize, normalise."
     shear = T.RandomAffine(0, shear=(-10, 10, -10, 10))
     return T.Compose([T.Resize((size, size), antialias=True), T.RandomApply([T.RandomRotation(15)], p=0.5),
                       T.RandomPerspective(distortion_scale=0.2, p=0.5), T.RandomApply([shear], p=0.5),
@@ -540,7 +540,7 @@ def get_loaders(name: str | Path | None = 'synthetic', # "synthetic" or a datase
                 size: int = 224, # side of the square model input, in pixels
                 batch_size: int = 32, # images per batch
                 crop: bool = False, # crop each image to its bounding box
-                val_fraction: float = 0.1, # share of each class's training images held out for validation; 0: no `val` loader
+                val_fraction: float = 0.1, # share of each class's training images held out for validation, 0: no `val` loader
                 seed: int = 0, # seed of the validation split and of the shuffling
                 mean=IMAGENET_MEAN, # per-channel mean of the backbone's normalisation
                 std=IMAGENET_STD, # per-channel standard deviation of the backbone's normalisation
@@ -570,7 +570,7 @@ def _draw_boxes(ax, a: dict):
 
 # %% ../nbs/01_data.ipynb #154b4ecb
 def show_samples(ds, # a protonb dataset (with `load` and `annotation`)
-                 idxs=None, # the images to show; None: a random sample of `ncols * nrows`
+                 idxs=None, # the images to show, None: a random sample of `ncols * nrows`
                  ncols: int = 4, # images per row
                  nrows: int = 2, # rows of the random sample (the rows of `idxs` follow from its length)
                  seed: int = 0, # seed of the random sample

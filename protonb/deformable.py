@@ -115,8 +115,8 @@ class _DeformableSimilarity(torch.autograd.Function):
         return gz if need_z else None, gp, goff if need_off else None, None
 
 # %% ../nbs/11_deformable_op.ipynb #98e94d10
-def deformable_similarity(z:Tensor,          # normalised features, shape (B, D, H, W); every location of length r
-                          prototypes:Tensor, # prototypes, shape (P, D, rho1, rho2); every part of length r
+def deformable_similarity(z:Tensor,          # normalised features, shape (B, D, H, W), every location of length r
+                          prototypes:Tensor, # prototypes, shape (P, D, rho1, rho2), every part of length r
                           offsets:Tensor,    # (drow, dcol) per part, shape (B, 2*rho1*rho2, H, W), deform_conv2d's layout
                           dilation:int=1,    # spacing of the undeformed part grid (2 for the paper's 2x2 prototypes)
                          )->Tensor:          # similarity of every prototype at every location, shape (B, P, H, W)
@@ -134,7 +134,7 @@ def _op_loaded()->bool:
 # %% ../nbs/11_deformable_op.ipynb #07d2cbe6
 @functools.cache
 def _import_ext()->bool:
-    "Import `protonb._C` (built by setup.py) once; False where it was not built or cannot load."
+    "Import `protonb._C` (built by setup.py) once, False where it was not built or cannot load."
     try: importlib.import_module('protonb._C')
     except (ImportError, OSError): return False
     return True
@@ -155,7 +155,7 @@ def _op_setup(ctx, inputs, output):
     ctx.args = inputs[2:]
 
 def _op_backward(ctx, grad):
-    "Gradients for `z` and `offsets` from the compiled backward; none for the integer arguments."
+    "Gradients for `z` and `offsets` from the compiled backward, none for the integer arguments."
     z, offsets, cols = ctx.saved_tensors
     return *torch.ops.protonb.deform_interp_cols_backward(grad.contiguous(), z, offsets, cols, *ctx.args), None, None, None
 
@@ -176,7 +176,7 @@ def _op_similarity(z:Tensor, prototypes:Tensor, offsets:Tensor, dilation:int)->T
     return _cols_similarity(torch.ops.protonb.deform_interp_cols(z, offsets, r1, r2, dilation), prototypes, H, W)
 
 # %% ../nbs/11_deformable_op.ipynb #98be2152
-def load_extension(path:str|Path|None=None, # a library from `build_extension`; None: import `protonb._C` if it was built
+def load_extension(path:str|Path|None=None, # a library from `build_extension`, None: import `protonb._C` if it was built
                   )->bool:                   # whether the compiled op is available now
     "Load the compiled op and register its Python side (CPU and fake kernels, autograd)."
     if not _op_loaded():
@@ -208,8 +208,8 @@ def _compile(name:str, out:Path, sources:list[Path], arch:str, verbose:bool):
     if r.returncode: raise RuntimeError(f"building the CUDA extension failed:\n{(r.stdout or '')[-4000:]}\n{(r.stderr or '')[-4000:]}")
 
 # %% ../nbs/11_deformable_op.ipynb #e8ccab4f
-def build_extension(src:str|Path|None=None,   # folder of the .cpp/.cu sources; None: cuda/csrc of the checkout
-                    cache:str|Path|None=None, # build cache; None: $PROTONB_CACHE, else ~/.cache/protonb
+def build_extension(src:str|Path|None=None,   # folder of the .cpp/.cu sources, None: cuda/csrc of the checkout
+                    cache:str|Path|None=None, # build cache, None: $PROTONB_CACHE, else ~/.cache/protonb
                     verbose:bool=False,       # show the compiler's output
                    )->Path:                   # the shared library, for `load_extension`
     "Compile the CUDA op once per version of its sources: cached by their hash, the torch version and the architectures."

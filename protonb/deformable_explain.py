@@ -31,7 +31,7 @@ def feature_to_pixel(pos:Tensor,       # fractional (row, col) positions on the 
 # %% ../nbs/12a_deformable_explain.ipynb #90851745
 def part_boxes(pos:Tensor,              # fractional (row, col) positions on the feature map, shape (..., 2)
                rf_info:RFInfo,          # receptive field of the feature map
-               side:float|None=None,    # side of the square in pixels; None: the jump (the paper's gamma)
+               side:float|None=None,    # side of the square in pixels, None: the jump (the paper's gamma)
               )->Tensor:                # (x0, y0, x1, y1) in continuous pixel coordinates, clipped to the image, shape (..., 4)
     "A square around the pixel centre of every part position (§4.2)."
     c = feature_to_pixel(pos, rf_info)
@@ -48,7 +48,7 @@ class Arrangement:
     loc:Tensor            # (B, P, 2) (a', b'), the best location (first maximum)
     offsets:Tensor        # (B, P, rho, 2) (drow, dcol) of every part at (a', b')
     positions:Tensor      # (B, P, rho, 2) deformed (row, col) of every part: the grid position plus the offsets
-    contributions:Tensor  # (B, P, rho) each part's term of eq. (5), eq. (7); they sum to `similarity`
+    contributions:Tensor  # (B, P, rho) each part's term of eq. (5), eq. (7), they sum to `similarity`
     @property
     def grid(self)->Tensor:
         "The undeformed part positions at (a', b'), (B, P, rho, 2)."
@@ -133,7 +133,7 @@ def plot_prototype(model,              # a projected `DeformableProtoPNet`
                    j:int,              # the prototype
                    dataset,            # the push set (with `load`), whose indices `proto_source` records
                    rf_info:RFInfo,     # receptive field of the feature map at the model's input size
-                   ax=None):           # an axis; None: a new small figure
+                   ax=None):           # an axis, None: a new small figure
     "Prototype `j` as its parts' boxes on its source image (`proto_source`, `proto_parts`)."
     import matplotlib.pyplot as plt
     _check_int('j', j, 0, model.n_prototypes - 1)
@@ -230,7 +230,7 @@ def plot_deformable_explanation(expl:DeformableExplanation, # from `explain_defo
 # %% ../nbs/12a_deformable_explain.ipynb #2e728519
 def synthetic_parts(ds:SyntheticParts,     # a synthetic-world dataset
                     i:int,                 # image index
-                    size:int|None=None,    # the model's input side (the image is resized to it); None: the dataset's
+                    size:int|None=None,    # the model's input side (the image is resized to it), None: the dataset's
                    )->tuple:               # centres (K, 2) and jitter (K, 2), (row, col) in pixels of the `size` image
     "Ground truth of image `i`: every part's centre, and its own displacement from the rigid layout (centred over the parts)."
     s = ds._scene_of(i)
@@ -241,7 +241,7 @@ def synthetic_parts(ds:SyntheticParts,     # a synthetic-world dataset
 
 # %% ../nbs/12a_deformable_explain.ipynb #c03d5768
 def _corr(a:np.ndarray, b:np.ndarray)->float|None:
-    "Pearson correlation of two arrays, flattened; None where either is constant."
+    "Pearson correlation of two arrays, flattened, None where either is constant."
     a, b = a.ravel() - a.mean(), b.ravel() - b.mean()
     den = np.sqrt((a * a).sum() * (b * b).sum())
     return float((a * b).sum() / den) if den > 1e-12 else None
@@ -271,7 +271,7 @@ def part_tracking(positions,              # as for `part_displacements`
                   centres,                # as for `part_displacements`
                   jitter,                 # as for `part_displacements`
                   rf_info:RFInfo,         # receptive field of the feature map
-                  groups=None,            # (N,) the prototype of each row: shuffles stay within a prototype; None: one group
+                  groups=None,            # (N,) the prototype of each row: shuffles stay within a prototype, None: one group
                   n_perm:int=20,          # shuffles for the null correlations
                   seed:int=0,             # seed of the shuffles
                  )->dict:                 # correlations with their nulls, the mean shift and the distances, in pixels
@@ -280,7 +280,7 @@ def part_tracking(positions,              # as for `part_displacements`
     rng, g = np.random.default_rng(seed), np.zeros(len(d), int) if groups is None else np.asarray(groups)
     perms = [_shuffle_within(g, rng) for _ in range(n_perm)]
     def null(target):
-        "The mean correlation of the shuffled displacements with `target`; None if any is undefined."
+        "The mean correlation of the shuffled displacements with `target`, None if any is undefined."
         cs = [_corr(d[p], target) for p in perms]
         return None if not cs or None in cs else float(np.mean(cs))
     dist = lambda a: float(np.linalg.norm(a[:, :, None] - np.asarray(centres, np.float64)[:, None], axis=-1).min(-1).mean())

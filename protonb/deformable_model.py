@@ -53,7 +53,7 @@ def _dilate_layer4(bb:Backbone)->Backbone:
 
 # %% ../nbs/12_deformable_model.ipynb #495b26ea
 def at_stride16(bb:Backbone, # a trunk from `protonb.backbones.backbone`
-            )->Backbone:  # the same network at output stride 16 (14x14 maps at 224 px); 'tiny' unchanged
+            )->Backbone:  # the same network at output stride 16 (14x14 maps at 224 px), 'tiny' unchanged
     "The trunk at output stride 16 as Deformable ProtoPNet uses it (§13), by cutting or un-striding layers, never resampling."
     name = bb.name
     if name == 'efficientnet_lite0': return _lite0_s16(bb)
@@ -67,7 +67,7 @@ def at_stride16(bb:Backbone, # a trunk from `protonb.backbones.backbone`
 
 # %% ../nbs/12_deformable_model.ipynb #2b8b530c
 def offset_branch(in_channels:int,  # channels of the normalised features (D + 1)
-                  n_parts:int,      # parts per prototype rho; the output has 2*rho channels
+                  n_parts:int,      # parts per prototype rho, the output has 2*rho channels
                   hidden:int=128,   # channels of the hidden layer
                   std:float=1e-3,   # std of the last layer's initial weights (its bias starts at 0)
                  )->nn.Sequential:  # (B, in_channels, H, W) -> offsets (B, 2*rho, H, W)
@@ -87,7 +87,7 @@ class DeformableProtoPNet(nn.Module):
                  proto_dim:int=128,       # prototype dimension D (before the eps channel)
                  proto_size:int=2,        # parts per side: 2 (2x2) or 3 (3x3)
                  deformable:bool=True,    # False: the non-deformable 'nd' variant (zero offsets, no offset branch)
-                 dilation:int|None=None,  # spacing of the part grid; None: 2 for 2x2 prototypes, 1 otherwise
+                 dilation:int|None=None,  # spacing of the part grid, None: 2 for 2x2 prototypes, 1 otherwise
                  add_on_act:str|None='sigmoid', # final activation of the add-on layers
                  eps:float=1e-5,          # value of the appended channel
                  offset_hidden:int=128,   # hidden channels of the offset branch
@@ -102,7 +102,7 @@ class DeformableProtoPNet(nn.Module):
         self.offset_net = offset_branch(proto_dim + 1, proto_size**2, offset_hidden, offset_std) if deformable else None
         self.last_layer = nn.Linear(n_classes * per_class, n_classes, bias=False)
         P, rho = n_classes * per_class, proto_size**2
-        self.register_buffer('proto_source', torch.full((P, 3), -1, dtype=torch.long))  # image index, a, b; set by the projection
+        self.register_buffer('proto_source', torch.full((P, 3), -1, dtype=torch.long))  # image index, a, b, set by the projection
         self.register_buffer('proto_parts', torch.full((P, rho, 2), float('nan')))     # (row, col) of every part at the source
         self.eps, self.incorrect_weight = eps, incorrect_weight
         self.config = dict(backbone=backbone.name, n_classes=n_classes, per_class=per_class, proto_dim=proto_dim, proto_size=proto_size,
@@ -154,7 +154,7 @@ def __repr__(self:DeformableProtoPNet)->str:
 # %% ../nbs/12_deformable_model.ipynb #5d6a1723
 @patch
 def init_last_layer(self:DeformableProtoPNet,
-                    incorrect_weight:float|None=None, # weight to the classes a prototype does not belong to; None: the model's
+                    incorrect_weight:float|None=None, # weight to the classes a prototype does not belong to, None: the model's
                    ):
     "Set W_h to +1 (own class) and `incorrect_weight` (other classes), from the class identity."
     w = self.incorrect_weight if incorrect_weight is None else incorrect_weight
@@ -186,7 +186,7 @@ def normalized_prototypes(self:DeformableProtoPNet)->Tensor:
 def offsets(self:DeformableProtoPNet,
             zhat:Tensor, # normalised features (B, D+1, H, W)
            )->Tensor:    # (B, 2*rho, H, W)
-    "The offset field delta(z_hat), shape (B, 2*rho, H, W) in deform_conv2d's layout; zeros for the 'nd' variant."
+    "The offset field delta(z_hat), shape (B, 2*rho, H, W) in deform_conv2d's layout, zeros for the 'nd' variant."
     if self.offset_net is None: return zhat.new_zeros(zhat.shape[0], 2 * self.rho, *zhat.shape[2:])
     return self.offset_net(zhat)
 
@@ -200,7 +200,7 @@ def _plain_similarity(zhat:Tensor, parts:Tensor, dilation:int)->Tensor:
 # %% ../nbs/12_deformable_model.ipynb #34dd7ca6
 @patch
 def similarity_from(self:DeformableProtoPNet, zhat:Tensor, # normalised features (B, D+1, H, W)
-                    offsets:Tensor|None=None, # the offset field; None: computed from `zhat`
+                    offsets:Tensor|None=None, # the offset field, None: computed from `zhat`
                    )->Tensor: # similarity of every prototype at every location, (B, P, H, W)
     "Eq. (5): the cosine of each prototype with the features at its parts' deformed positions, at every location."
     p = self.normalized_prototypes()
@@ -242,9 +242,9 @@ def param_groups(self:DeformableProtoPNet)->dict[str, list[nn.Parameter]]:
 def deformable_protopnet(backbone:str='efficientnet_lite0', # a name of `protonb.backbones.BACKBONES`
                          n_classes:int=200,                 # number of classes C
                          pretrained:bool=True,              # ImageNet weights (offline default: EfficientNet-Lite0)
-                         weights_path=None,                 # a local weight file; implies `pretrained`
+                         weights_path=None,                 # a local weight file, implies `pretrained`
                          backbone_kwargs:dict|None=None,    # passed to the backbone factory
-                         stride16:bool=True,                # 14x14 maps at 224 px (`at_stride16`); False: the trunk as it is
+                         stride16:bool=True,                # 14x14 maps at 224 px (`at_stride16`), False: the trunk as it is
                          **kwargs)->DeformableProtoPNet:    # passed to `DeformableProtoPNet`
     "A Deformable ProtoPNet on the named backbone, at output stride 16 by default."
     bb = make_backbone(backbone, pretrained=pretrained and backbone != 'tiny', weights_path=weights_path, **(backbone_kwargs or {}))
@@ -267,7 +267,7 @@ def from_config(config:dict,                # `DeformableProtoPNet.config` (as s
 def subtractive_margin(s:Tensor,       # cosine similarities, in [-1, 1]
                        phi:float=0.1,  # angular margin (radians)
                       )->Tensor:       # cos(relu(arccos(s) - phi)), same shape as `s`
-    "Eq. (12): the cosine after the angle shrinks by `phi` (floored at 0), without arccos; finite gradients everywhere."
+    "Eq. (12): the cosine after the angle shrinks by `phi` (floored at 0), without arccos, finite gradients everywhere."
     far = s < math.cos(phi)                                    # theta > phi
     c = torch.where(far, s, 0.).clamp(-1, 1)
     return torch.where(far, c * math.cos(phi) + _sqrt0(1 - c * c) * math.sin(phi), 1.)
@@ -277,7 +277,7 @@ def subtractive_margin_ce(sims:Tensor,        # prototype scores g (max similari
                           labels:Tensor,      # class indices, shape (B,)
                           identity:Tensor,    # class identity, shape (P, C)
                           last_weight:Tensor, # last-layer weight w_h, shape (C, P)
-                          phi:float=0.1,      # angular margin; 0 gives the plain cross-entropy
+                          phi:float=0.1,      # angular margin, 0 gives the plain cross-entropy
                          )->Tensor:           # scalar: mean over the batch of eq. (11)
     "CE^(-) (eq. 11): cross-entropy of the logits after the wrong-class prototypes' scores get the subtractive margin (eq. 12)."
     _check(sims, labels, identity)
@@ -311,7 +311,7 @@ def _ortho(rows:Tensor, r:float)->Tensor:
 # %% ../nbs/12_deformable_model.ipynb #73efc5a1
 def orthogonality_loss(parts:Tensor,         # normalised prototypes, shape (P, D', rho1, rho2) (`normalized_prototypes()`)
                        identity:Tensor,      # class identity, shape (P, C): the classes are read from it
-                       r:float|None=None,    # length of every part; None: 1/sqrt(rho1*rho2)
+                       r:float|None=None,    # length of every part, None: 1/sqrt(rho1*rho2)
                       )->Tensor:             # scalar: eq. (13) summed over classes
     "l_ortho (eq. 13): over each class, how far the Gram matrix of all its prototypes' parts is from r^2 I."
     P, D, r1, r2 = parts.shape
@@ -330,7 +330,7 @@ def deformable_loss(model:DeformableProtoPNet, # for the identity, the last laye
                     sims:Tensor,               # prototype scores g from `model(x)`, shape (B, P)
                     labels:Tensor,             # class indices, shape (B,)
                     coefs:dict=DEFORMABLE_COEFS, # coefficient per term: 'crs_ent', 'sep', 'clst', 'ortho'
-                    phi:float=0.1,             # subtractive margin (eq. 12); 0: plain cross-entropy
+                    phi:float=0.1,             # subtractive margin (eq. 12), 0: plain cross-entropy
                    )->tuple[Tensor, dict]:     # total loss and the unweighted terms
     "Deformable ProtoPNet's first-stage objective (eq. 15): CE^(-) + 0.01 l_sep + 0.1 l_clst + 0.1 l_ortho by default."
     ident = model.identity
@@ -344,10 +344,10 @@ def deformable_loss(model:DeformableProtoPNet, # for the identity, the last laye
 class DeformablePushResult:
     "Projected prototypes with the similarity and source of each: dataset index, location (a, b), the parts' positions."
     prototypes:Tensor  # new prototypes (the eps channel dropped), shape (P, D, rho1, rho2)
-    similarity:Tensor  # similarity of the old prototype at its source, shape (P,); -inf where none was found
-    image_idx:Tensor   # dataset index of the source image, shape (P,); -1 where none was found
-    loc:Tensor         # (a, b) of the best location on the feature map, shape (P, 2); -1 where none
-    positions:Tensor   # fractional (row, col) of every part on the feature map, shape (P, rho, 2); NaN where none
+    similarity:Tensor  # similarity of the old prototype at its source, shape (P,), -inf where none was found
+    image_idx:Tensor   # dataset index of the source image, shape (P,), -1 where none was found
+    loc:Tensor         # (a, b) of the best location on the feature map, shape (P, 2), -1 where none
+    positions:Tensor   # fractional (row, col) of every part on the feature map, shape (P, rho, 2), NaN where none
     @property
     def found(self)->Tensor:
         "Where a source was found, shape (P,)."
@@ -378,7 +378,7 @@ def _merge(best:DeformablePushResult, new:DeformablePushResult)->DeformablePushR
 # %% ../nbs/12_deformable_model.ipynb #09126902
 def push_deformable(model:DeformableProtoPNet, # the model whose prototypes are projected (not modified)
                     loader:Iterable,           # yields (x, y) batches in dataset order (shuffle=False)
-                    device=None,               # device for the inputs; None: that of the model
+                    device=None,               # device for the inputs, None: that of the model
                    )->DeformablePushResult:
     "Eq. (14): project every prototype onto the interpolated features of its best deformed position among images of its class."
     check_in_order(loader)
@@ -414,7 +414,7 @@ DeformableProtoPNet.arch = 'deformable'  # the name of its `Method`, and of its 
 ORTHO_STAGES = ('head', 'joint')  # the stages whose objective includes the orthogonality term
 
 def _loss(m, logits, sims, y, cfg):
-    "Eq. (15) with the run's coefficients (l1 is the last layer's, eq. 16) and margin; orthogonality in `ORTHO_STAGES` only."
+    "Eq. (15) with the run's coefficients (l1 is the last layer's, eq. 16) and margin, orthogonality in `ORTHO_STAGES` only."
     coefs = {k: v for k, v in (cfg.coefs or METHODS['deformable'].coefs).items() if k != 'l1'}
     if getattr(m, 'stage', None) not in ORTHO_STAGES: coefs['ortho'] = 0.
     return deformable_loss(m, sims, y, coefs, cfg.margin)

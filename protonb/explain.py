@@ -38,7 +38,7 @@ class Explanation:
     cells: Tensor            # (k, m, 2) (i, j) of the best patch's top-left feature cell
     boxes: Tensor            # (k, m, 4) (x0, y0, x1, y1), end-exclusive, around the map's pixels above `percentile`
     patch_boxes: Tensor      # (k, m, 4) pixel box of the best patch (receptive field, or cells scaled to the image)
-    sources: Tensor          # (k, m, 11) `proto_source` rows: push index, i, j, rf box, high-activation box; -1: not pushed
+    sources: Tensor          # (k, m, 11) `proto_source` rows: push index, i, j, rf box, high-activation box, -1: not pushed
     all_similarities: Tensor # (P,) g(Z_x, p_j) of every prototype
     percentile: float = 95.
 
@@ -53,7 +53,7 @@ def __repr__(self: Explanation):
 
 # %% ../nbs/13_explain.ipynb #d1c41f9c
 def _check_int(name: str, v, lo: int, hi: int) -> int:
-    "`v` as an int; a ValueError naming `name` unless it is an integer in [lo, hi]."
+    "`v` as an int, a ValueError naming `name` unless it is an integer in [lo, hi]."
     if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or not lo <= v <= hi:
         raise ValueError(f"{name}: must be an integer in [{lo}, {hi}], got {v!r}")
     return int(v)
@@ -65,7 +65,7 @@ def _check_percentile(q):
 
 # %% ../nbs/13_explain.ipynb #b8efb213
 def _check_image(model: nn.Module, x) -> Tensor:
-    "`x`; a ValueError naming `x` unless it is one (C, H, W) image tensor with the model's input channels."
+    "`x`, a ValueError naming `x` unless it is one (C, H, W) image tensor with the model's input channels."
     c = next((m.in_channels for m in model.modules() if isinstance(m, nn.Conv2d)), None)
     if not isinstance(x, Tensor) or x.ndim != 3 or (c is not None and x.shape[0] != c):
         got = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
@@ -111,7 +111,7 @@ def explain(model, # a `ProtoPNet`
             x: Tensor, # one image (3, H, W), normalised as the model expects
             top_classes: int = 3, # explain this many classes, highest logit first
             top_prototypes: int = 3, # per class, this many prototypes, most points first
-            rf_info: RFInfo | None = None, # receptive field of the features at this image size; None: cells scaled to the image
+            rf_info: RFInfo | None = None, # receptive field of the features at this image size, None: cells scaled to the image
             percentile: float = 95., # box the upsampled map's pixels at or above this percentile
             mode: str = 'bilinear', # upsampling of the similarity maps: 'bilinear' or 'bicubic'
            ) -> Explanation:
@@ -224,7 +224,7 @@ class Nearest:
 
 # %% ../nbs/13_explain.ipynb #8cb740d0
 def _prototype_ids(prototypes, P: int) -> Tensor:
-    "Prototype indices as a LongTensor (Q,); a ValueError naming `prototypes` if one is out of range."
+    "Prototype indices as a LongTensor (Q,), a ValueError naming `prototypes` if one is out of range."
     q = torch.as_tensor(prototypes).reshape(-1)
     if q.dtype.is_floating_point or q.dtype == torch.bool or not len(q) or (q < 0).any() or (q >= P).any():
         raise ValueError(f"prototypes: expected prototype indices in [0, {P}), got {prototypes!r}")
@@ -248,7 +248,7 @@ def nearest_patches(model, # a `ProtoPNet`
                     k: int = 3, # nearest images per prototype
                     rf_info: RFInfo | None = None, # receptive field of the features at the loader's image size
                     percentile: float = 95., # box the upsampled map's pixels at or above this percentile
-                    name: str | None = None, # names the set in figures; default: the dataset's `split`
+                    name: str | None = None, # names the set in figures, default: the dataset's `split`
                     mode: str = 'bilinear', # upsampling of the similarity maps: 'bilinear' or 'bicubic'
                     found: tuple | None = None, # `nearest_images`' (distances, indices, labels), if known: no pass over `loader`
                    ) -> Nearest:
@@ -320,7 +320,7 @@ def explain_class(model, # a `ProtoPNet`
 
 # %% ../nbs/13_explain.ipynb #448801a8
 def _jpeg(fig, dpi: int) -> bytes:
-    "A matplotlib figure as JPEG bytes; the figure is closed."
+    "A matplotlib figure as JPEG bytes, the figure is closed."
     import matplotlib.pyplot as plt
     buf = io.BytesIO()
     fig.savefig(buf, format='jpeg', dpi=dpi, bbox_inches='tight')
@@ -339,7 +339,7 @@ def _summary(e: Explanation, names: Sequence[str], title: str, label: int | None
 
 # %% ../nbs/13_explain.ipynb #b7332331
 class Explorer(widgets.VBox):
-    "The prototype explorer: an image -> its top classes; a class -> its prototypes; a prototype -> its nearest patches."
+    "The prototype explorer: an image -> its top classes, a class -> its prototypes, a prototype -> its nearest patches."
     def __init__(self, model, # a `ProtoPNet`
                  loaders: dict, # 'push' and 'test' loaders (as `get_loaders` or `protonb.train.load_run` give them)
                  rf_info: RFInfo | None = None, # receptive field of the features at the loaders' image size
@@ -425,7 +425,7 @@ def _explain(self: Explorer, x: Tensor, image, title: str, label: int | None = N
 def show_class(self: Explorer,
                c: int, # the class whose prototypes to show
               ):
-    "Show class `c`'s prototypes on the current image; select the one with the most points."
+    "Show class `c`'s prototypes on the current image, select the one with the most points."
     e = explain_class(self.model, self.x, c, rf_info=self.rf_info)
     self.class_view.value = _jpeg(plot_explanation(e, self.shown, self.push, class_names=self.names), self.dpi)
     j = int(e.prototypes[0, 0])
@@ -468,8 +468,8 @@ def show_static(self: Explorer):
 
 # %% ../nbs/13_explain.ipynb #e52c59b0
 def explore(model_or_checkpoint, # a `ProtoPNet`, or the path of a checkpoint saved by training (`best.pt`, `last.pt`, ...)
-            loaders: dict | None = None, # 'push' and 'test' loaders; for a checkpoint, default: its data, read as in training
-            rf_info: RFInfo | None = None, # receptive field; for a checkpoint, default: computed at its image size
+            loaders: dict | None = None, # 'push' and 'test' loaders, for a checkpoint, default: its data, read as in training
+            rf_info: RFInfo | None = None, # receptive field, for a checkpoint, default: computed at its image size
             data=None, # for a checkpoint: read this dataset folder instead (with the same classes)
             **kwargs) -> Explorer: # passed to `Explorer`: top_classes, k, box, dpi
     "The prototype explorer of a model or a saved checkpoint, showing test image 0."
@@ -487,7 +487,7 @@ def explore_notebook(checkpoint, # a checkpoint saved by training
                      path, # the notebook to write
                      kernel: str = 'protonb', # the Jupyter kernel to run it with
                     ) -> Path:
-    "Write a notebook at `path` that opens the prototype explorer on `checkpoint`; returns `path`."
+    "Write a notebook at `path` that opens the prototype explorer on `checkpoint`, returns `path`."
     import nbformat
     ck, path = Path(checkpoint).resolve(), Path(path)
     if not ck.is_file(): raise ValueError(f"checkpoint: {checkpoint} does not exist")

@@ -35,7 +35,7 @@ def _corners(pos:Tensor, H:int, W:int)->tuple[Tensor, Tensor, Tensor]:
 
 # %% ../nbs/10_interp.ipynb #cb7ec401
 def _weights(a:Tensor, b:Tensor)->Tensor:
-    "Bilinear weights of z1..z4, shape (..., 4); non-negative, summing to 1."
+    "Bilinear weights of z1..z4, shape (..., 4), non-negative, summing to 1."
     return torch.stack([(1-a)*(1-b), (1-a)*b, a*(1-b), a*b], -1)
 
 def _sample(z:Tensor, pos:Tensor)->tuple[Tensor, Tensor]:
@@ -45,7 +45,7 @@ def _sample(z:Tensor, pos:Tensor)->tuple[Tensor, Tensor]:
 
 # %% ../nbs/10_interp.ipynb #1c63b02a
 def bilinear_interpolate(z:Tensor,   # feature map, shape (B, C, H, W)
-                         pos:Tensor, # fractional (row, col) positions, shape (B, N, 2); outside the map reads zeros
+                         pos:Tensor, # fractional (row, col) positions, shape (B, N, 2), outside the map reads zeros
                         )->Tensor:   # interpolated features, shape (B, N, C)
     "Bilinear interpolation of `z` at fractional positions, zero off the map (the interpolation Theorem 3.1 rejects)."
     _check_interp(z, pos)
@@ -54,19 +54,19 @@ def bilinear_interpolate(z:Tensor,   # feature map, shape (B, C, H, W)
 
 # %% ../nbs/10_interp.ipynb #7f7719c1
 def _sqrt0(x:Tensor)->Tensor:
-    "Square root of `x` >= 0, with derivative 0 (not inf) where `x` == 0; NaN stays NaN."
+    "Square root of `x` >= 0, with derivative 0 (not inf) where `x` == 0, NaN stays NaN."
     nz = x != 0
     return torch.where(nz, torch.where(nz, x, 1).sqrt(), 0)
 
 def _zeta(z:Tensor, pos:Tensor)->Tensor:
-    "zeta of eq. (25): the bilinear interpolation of z**2 at `pos`, shape (B, N, C); no checks."
+    "zeta of eq. (25): the bilinear interpolation of z**2 at `pos`, shape (B, N, C), no checks."
     v2, w = _sample(z * z, pos)
     return (v2 * w[..., None]).sum(2)
 
 # %% ../nbs/10_interp.ipynb #3f877219
-def norm_preserving_interpolate(z:Tensor,   # feature map, shape (B, C, H, W); features >= 0 in Deformable ProtoPNet
-                                pos:Tensor, # fractional (row, col) positions, shape (B, N, 2); outside the map reads zeros
+def norm_preserving_interpolate(z:Tensor,   # feature map, shape (B, C, H, W), features >= 0 in Deformable ProtoPNet
+                                pos:Tensor, # fractional (row, col) positions, shape (B, N, 2), outside the map reads zeros
                                )->Tensor:   # interpolated features sqrt(bilinear(z**2)), shape (B, N, C)
-    "Theorem 3.1: element-wise square root of the bilinear interpolation of z**2; keeps the length of equal-length features."
+    "Theorem 3.1: element-wise square root of the bilinear interpolation of z**2, keeps the length of equal-length features."
     _check_interp(z, pos)
     return _sqrt0(_zeta(z, pos))  # eq. (24), (25)

@@ -32,7 +32,7 @@ def own_prototypes(labels:Tensor,    # class indices, shape (B,)
 
 # %% ../nbs/05_losses.ipynb #4519287b
 def _masked_min(x:Tensor, mask:Tensor, what:str)->Tensor:
-    "Row-wise min of `x` over the entries where `mask` is true; every row needs at least one."
+    "Row-wise min of `x` over the entries where `mask` is true, every row needs at least one."
     if not mask.any(1).all():
         i = (~mask.any(1)).nonzero()[0].item()
         raise ValueError(f"identity: sample {i} has no prototype {what}")
@@ -52,7 +52,7 @@ def separation_cost(min_dists:Tensor,  # min distance of each prototype to each 
                     labels:Tensor,     # class indices, shape (B,)
                     identity:Tensor,   # class identity, shape (P, C)
                    )->Tensor:          # scalar: mean over images of the min distance to an other-class prototype
-    "ProtoPNet's separation cost Sep (positive; the objective subtracts it), a masked min exact for unbounded features."
+    "ProtoPNet's separation cost Sep (positive, the objective subtracts it), a masked min exact for unbounded features."
     _check(min_dists, labels, identity)
     other = ~own_prototypes(labels, identity)
     has = other.any(1)  # after merging, every prototype may belong to an image's class: that image has nothing to separate from
@@ -73,7 +73,7 @@ PROTOPNET_COEFS = dict(crs_ent=1., clst=0.8, sep=-0.08, l1=1e-4)  # ProtoPNet re
 
 # %% ../nbs/05_losses.ipynb #44c3a2d8
 def weighted_sum(parts:dict,  # name -> scalar loss term
-                 coefs:dict,  # name -> coefficient; each name must be a key of `parts`
+                 coefs:dict,  # name -> coefficient, each name must be a key of `parts`
                 )->Tensor:    # sum of coefs[k] * parts[k]
     "Weighted sum of loss terms, rejecting coefficients for terms that do not exist."
     if unknown := set(coefs) - set(parts): raise ValueError(f"coefs: unknown term(s) {sorted(unknown)}; terms are {list(parts)}")
@@ -85,7 +85,7 @@ def protopnet_loss(logits:Tensor,       # class logits, shape (B, C)
                    labels:Tensor,       # class indices, shape (B,)
                    identity:Tensor,     # class identity, shape (P, C)
                    last_weight:Tensor,  # last-layer weight w_h, shape (C, P)
-                   coefs:dict=PROTOPNET_COEFS, # coefficient per term; see `PROTOPNET_COEFS`
+                   coefs:dict=PROTOPNET_COEFS, # coefficient per term, see `PROTOPNET_COEFS`
                   )->tuple[Tensor, dict]:      # total loss and the unweighted terms
     "ProtoPNet's objective CrsEnt + 0.8 Clst - 0.08 Sep + 1e-4 L1 (by default), with its parts."
     parts = dict(crs_ent=F.cross_entropy(logits, labels), clst=cluster_cost(min_dists, labels, identity),

@@ -20,7 +20,7 @@ __all__ = ['SOURCE_COLS', 'Source', 'source_rows', 'ProtoPNet', 'class_connectio
 # %% ../nbs/04_protopnet.ipynb #547eed69
 class Source(NamedTuple):
     "`proto_source` rows by name."
-    image: Tensor    # (P,) index of the source image in the push set; -1: not pushed
+    image: Tensor    # (P,) index of the source image in the push set, -1: not pushed
     loc: Tensor      # (P, 2) cell (i, j) on the feature map
     rf_box: Tensor   # (P, 4) receptive-field box x0, y0, x1, y1 in image pixels
     act_box: Tensor  # (P, 4) high-activation box x0, y0, x1, y1 in image pixels
@@ -81,7 +81,7 @@ def class_connections(identity: Tensor, # (P, C) class identity (multi-hot rows 
 # %% ../nbs/04_protopnet.ipynb #85fca9d0
 @patch
 def init_last_layer(self: ProtoPNet,
-                    incorrect_weight: float | None = None, # the weight to other classes; default: the model's
+                    incorrect_weight: float | None = None, # the weight to other classes, default: the model's
                    ):
     "Set W_h to +1 (own class) and `incorrect_weight` (other classes), from the class identity."
     w = self.incorrect_weight if incorrect_weight is None else incorrect_weight
@@ -142,7 +142,7 @@ def param_groups(self: ProtoPNet) -> dict[str, list[nn.Parameter]]:
 def set_prototypes(self: ProtoPNet, prototypes: Tensor, # new prototypes, shape (P', D, h, w)
                     identity: Tensor, # new class identity, shape (P', C)
                     last_weight: Tensor, # new last-layer weight, shape (C, P')
-                    source: Tensor | None = None): # new `proto_source` rows, shape (P', SOURCE_COLS); None: unknown (-1)
+                    source: Tensor | None = None): # new `proto_source` rows, shape (P', SOURCE_COLS), None: unknown (-1)
     "Replace prototypes, identity, sources and last layer (after pruning or merging)."
     P, C = identity.shape
     if prototypes.shape[0] != P or last_weight.shape != (C, P) or C != self.n_classes:
@@ -159,12 +159,12 @@ def set_prototypes(self: ProtoPNet, prototypes: Tensor, # new prototypes, shape 
 # %% ../nbs/04_protopnet.ipynb #12b1ea04
 def protopnet(backbone: str = 'efficientnet_lite0', # a name of `protonb.backbones.BACKBONES`
               n_classes: int = 200, # number of classes C
-              pretrained: bool = True, # ImageNet weights (offline default: EfficientNet-Lite0); ignored for 'tiny'
+              pretrained: bool = True, # ImageNet weights (offline default: EfficientNet-Lite0), ignored for 'tiny'
               weights_path=None, # a local weight file (or folder) for the backbone
               backbone_kwargs: dict | None = None, # passed to the backbone's factory, e.g. `out_channels` for 'tiny'
               **kwargs, # passed to `ProtoPNet`: per_class, proto_dim, proto_size, ...
              ) -> ProtoPNet:
-    "A ProtoPNet on the named backbone; `kwargs` go to `ProtoPNet`."
+    "A ProtoPNet on the named backbone, `kwargs` go to `ProtoPNet`."
     pre = pretrained and backbone != 'tiny'
     m = ProtoPNet(make_backbone(backbone, pretrained=pre, weights_path=weights_path, **(backbone_kwargs or {})), n_classes, **kwargs)
     m.config['backbone_kwargs'] = dict(backbone_kwargs or {})

@@ -56,7 +56,7 @@ def max_similarities(d:Tensor,        # squared distances, shape (B, P, H', W')
 
 # %% ../nbs/03_prototypes.ipynb #d48febcd
 def class_identity(n_classes:int,  # number of classes C
-                   per_class:int,  # prototypes per class; P = n_classes * per_class
+                   per_class:int,  # prototypes per class, P = n_classes * per_class
                   )->Tensor:       # float one-hot matrix, shape (P, C)
     "One-hot P x C matrix with prototype j assigned to class j // per_class (rows may later hold several ones)."
     if n_classes < 1: raise ValueError(f"n_classes: must be >= 1, got {n_classes}")
@@ -65,7 +65,7 @@ def class_identity(n_classes:int,  # number of classes C
 
 # %% ../nbs/03_prototypes.ipynb #f8cec875
 class Prototypes(nn.Module):
-    "Learnable prototypes (P, D, h, w) with their P x C class identity; forward gives squared L2 distances."
+    "Learnable prototypes (P, D, h, w) with their P x C class identity, forward gives squared L2 distances."
     def __init__(self, n_classes:int,          # number of classes C
                  per_class:int,                 # prototypes per class at the start
                  dim:int,                       # channels D of the feature map

@@ -30,7 +30,7 @@ def nearest_images(features:Callable,        # x -> feature map f(x), shape (B, 
                    n_classes:int|None=None,  # if given, labels are checked to lie in [0, n_classes)
                    first_index:int=0,        # dataset index of the loader's first image
                    index_step:int=1,         # step between dataset indices of consecutive images
-                   device=None,              # device for the inputs; None: that of `features`' parameters
+                   device=None,              # device for the inputs, None: that of `features`' parameters
                   )->tuple[Tensor, Tensor, Tensor]: # distances, dataset indices, labels, each (P, min(k, N)), nearest first
     "For each prototype, the k images whose closest patch is nearest to it, with that distance and their labels."
     if prototypes.ndim != 4: raise ValueError(f"prototypes: expected shape (P, D, h, w), got {tuple(prototypes.shape)}")
@@ -116,7 +116,7 @@ def bench_knn(n_images:int=256,    # images in the synthetic feature set
               k:int=6,             # nearest images per prototype
               batch_size:int=64,   # batch size of the vectorised path
               seed:int=0,          # seed of the synthetic set
-              repeats:int=5,       # timed runs of each path; the fastest counts
+              repeats:int=5,       # timed runs of each path, the fastest counts
              )->dict:              # seconds for each path, their ratio, and whether the counts agree
     "Time `prune_mask` against the float64 loop oracle on random feature maps (best of `repeats`, after a warm-up run)."
     g = torch.Generator().manual_seed(seed)

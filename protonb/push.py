@@ -37,7 +37,7 @@ def percentile_box(maps: Tensor, # upsampled maps (..., H, W)
     m = maps.reshape(-1, H, W)
     mask = m >= torch.quantile(m.flatten(1).double(), percentile / 100, dim=1).to(m.dtype).view(-1, 1, 1)
     rows, cols = mask.any(2).int(), mask.any(1).int()
-    first, end = (lambda a: a.argmax(1)), (lambda a: a.shape[1] - a.flip(1).argmax(1))  # first True; one past the last
+    first, end = (lambda a: a.argmax(1)), (lambda a: a.shape[1] - a.flip(1).argmax(1))  # first True, one past the last
     return torch.stack([first(cols), first(rows), end(cols), end(rows)], 1).view(*lead, 4)
 
 # %% ../nbs/06_push.ipynb #c841d3c2
@@ -45,12 +45,12 @@ def percentile_box(maps: Tensor, # upsampled maps (..., H, W)
 class PushResult:
     "Projected prototypes with the distance and source of each: dataset index, feature location (i, j), pixel box."
     prototypes:Tensor  # new prototypes, shape (P, D, h, w)
-    distances:Tensor   # squared distance from each old prototype to its patch, shape (P,); inf where none was found
-    image_idx:Tensor   # dataset index of the source image, shape (P,); -1 where none was found
-    loc:Tensor         # (i, j) of the patch's top-left cell in the feature map, shape (P, 2); -1 where none
-    box:Tensor         # (x0, y0, x1, y1) pixel box of the patch in the image, end-exclusive, shape (P, 4); -1 where none
-    maps:Tensor        # squared distance of the chosen patch to every patch of its source image, (P, H', W'); inf where none
-    act_box:Tensor     # high-activation box (x0, y0, x1, y1) of the prototype on its source image, shape (P, 4); -1 where none
+    distances:Tensor   # squared distance from each old prototype to its patch, shape (P,), inf where none was found
+    image_idx:Tensor   # dataset index of the source image, shape (P,), -1 where none was found
+    loc:Tensor         # (i, j) of the patch's top-left cell in the feature map, shape (P, 2), -1 where none
+    box:Tensor         # (x0, y0, x1, y1) pixel box of the patch in the image, end-exclusive, shape (P, 4), -1 where none
+    maps:Tensor        # squared distance of the chosen patch to every patch of its source image, (P, H', W'), inf where none
+    act_box:Tensor     # high-activation box (x0, y0, x1, y1) of the prototype on its source image, shape (P, 4), -1 where none
     @property
     def found(self)->Tensor: return self.image_idx >= 0
 
@@ -64,7 +64,7 @@ def _less(a:PushResult, b:PushResult)->Tensor:
 
 # %% ../nbs/06_push.ipynb #d11e8599
 def _merge(a:PushResult, b:PushResult)->PushResult:
-    "Per prototype, the candidate with the smaller key; unfound candidates (inf, -1) never replace a found one."
+    "Per prototype, the candidate with the smaller key, unfound candidates (inf, -1) never replace a found one."
     m = _less(b, a)
     def pick(x, y): return torch.where(m.view(-1, *[1]*(x.ndim-1)), y, x)
     return PushResult(*[pick(getattr(a, f.name), getattr(b, f.name)) for f in fields(PushResult)])
@@ -72,7 +72,7 @@ def _merge(a:PushResult, b:PushResult)->PushResult:
 # %% ../nbs/06_push.ipynb #5c65b23c
 def gather_best(result:PushResult, # this rank's push result
                )->PushResult:      # the best over all ranks (the input itself when torch.distributed is not initialised)
-    "The per-prototype best candidate over all ranks, by the push's tie rule; a no-op outside torch.distributed."
+    "The per-prototype best candidate over all ranks, by the push's tie rule, a no-op outside torch.distributed."
     if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return result
     def gather(t):
         out = [torch.empty_like(t) for _ in range(dist.get_world_size())]
@@ -133,7 +133,7 @@ def _batch_best(z:Tensor, y:Tensor, idx:Tensor, protos:Tensor, identity:Tensor, 
 
 # %% ../nbs/06_push.ipynb #0431bec4
 def _module_of(f):
-    "The module behind `f`: `f` itself, or the owner of a bound method such as `model.forward_features`; else None."
+    "The module behind `f`: `f` itself, or the owner of a bound method such as `model.forward_features`, else None."
     if isinstance(f, nn.Module): return f
     owner = getattr(f, '__self__', None)
     return owner if isinstance(owner, nn.Module) else None
@@ -193,7 +193,7 @@ def feature_stream(features:Callable,     # x -> feature map (B, D, H, W)
                    n_classes:int|None,     # if given, labels are checked to lie in [0, n_classes)
                    first_index:int=0,      # dataset index of the loader's first image (DDP shards)
                    index_step:int=1,       # step between dataset indices of consecutive images
-                   device=None,            # where the inputs go; None: the features' device
+                   device=None,            # where the inputs go, None: the features' device
                   ):
     "Yield (x, z, y, idx) for each batch: the input, its feature map, labels and dataset indices, without gradients."
     n, dev = 0, _device(features, device)
@@ -264,18 +264,18 @@ def _search(features:Callable, p0:Tensor, identity:Tensor, loader:Iterable, firs
 # %% ../nbs/06_push.ipynb #8c8264fb
 def push(features:Callable,          # x -> feature map f(x), shape (B, D, H, W)
          prototypes:Tensor,          # current prototypes, shape (P, D, h, w)
-         identity:Tensor,            # class identity (P, C); prototype j may use images of every class c with identity[j, c] != 0
+         identity:Tensor,            # class identity (P, C), prototype j may use images of every class c with identity[j, c] != 0
          loader:Iterable,            # yields (x, y) batches in dataset order (shuffle=False)
-         rf_box:Callable|None=None,  # (i, j) -> (x0, y0, x1, y1) pixel box; None: the feature cells scaled to the image size
+         rf_box:Callable|None=None,  # (i, j) -> (x0, y0, x1, y1) pixel box, None: the feature cells scaled to the image size
          first_index:int=0,          # dataset index of the loader's first image
          index_step:int=1,           # step between dataset indices of consecutive images (ranks of a DistributedSampler)
-         device=None,                # device for the inputs; None: that of `features`' parameters
+         device=None,                # device for the inputs, None: that of `features`' parameters
          recompute:bool|tuple=False, # re-read each chosen patch from f(x) of its image (batch-size independent), or from (features, dataset)
          eps:float=1e-4,             # epsilon of the log similarity, for the high-activation boxes
-         image_size:tuple|None=None, # (H, W) of the images; None: that of the loader's inputs
+         image_size:tuple|None=None, # (H, W) of the images, None: that of the loader's inputs
          percentile:float=95.,       # the high-activation box holds the upsampled map's pixels at or above this percentile
         )->PushResult:
-    "Project each prototype onto its nearest patch among images of its class(es); unchanged (with a warning) if there is none."
+    "Project each prototype onto its nearest patch among images of its class(es), unchanged (with a warning) if there is none."
     check_identity(prototypes, identity)
     check_in_order(loader)
     p0 = prototypes.detach()

@@ -100,7 +100,7 @@ class RFInfo:
 
 # %% ../nbs/02a_receptive_field.ipynb #2588bf59
 def _size(img_size, name='img_size'):
-    "`img_size` as (H, W) of positive ints; a ValueError naming `name` otherwise."
+    "`img_size` as (H, W) of positive ints, a ValueError naming `name` otherwise."
     s = _pair(img_size)
     if len(s) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in s):
         raise ValueError(f"{name} must be a positive int or (H, W), got {img_size!r}")
@@ -138,7 +138,7 @@ def receptive_field(model: nn.Module, # a convolutional network: images -> featu
 def rf_box(rf_info: RFInfo, # from `receptive_field`
            i: int, # row of the feature cell
            j: int, # column of the feature cell
-           img_size: int | tuple | None = None, # (H, W) of the image; must be the size `rf_info` was traced at
+           img_size: int | tuple | None = None, # (H, W) of the image, must be the size `rf_info` was traced at
            patch: tuple = (1, 1), # (ph, pw): the box of cells i..i+ph-1, j..j+pw-1
           ) -> tuple:
     "The clipped pixel box `(x0, y0, x1, y1)` (end exclusive) of feature cell (i, j) or of a block of cells."
@@ -192,7 +192,7 @@ def _grad_boxes(m: nn.Module, cells: list, in_channels: int, H: int, W: int, dev
 # %% ../nbs/02a_receptive_field.ipynb #db074f14
 def grad_rf_boxes(model: nn.Module, # a convolutional network: images -> feature map (B, C, h, w)
                   img_size: int | tuple, # the input size (H, W)
-                  cells: list | None = None, # (i, j) feature cells; default: all
+                  cells: list | None = None, # (i, j) feature cells, default: all
                   in_channels: int = 3, # image channels
                   chunk: int = 64, # cells per backward pass
                  ) -> dict:

@@ -24,7 +24,7 @@ def _check_acts(acts, name:str='acts'):
 
 # %% ../nbs/09_share.ipynb #b9783fa6
 def _gram(c:Tensor, block:int=512)->Tensor:
-    "c.T @ c computed block row by block row from the diagonal on; the blocks below are copies (the product is symmetric)."
+    "c.T @ c computed block row by block row from the diagonal on, the blocks below are copies (the product is symmetric)."
     P = c.shape[1]
     G = c.new_empty(P, P)
     for i in range(0, P, block):
@@ -59,7 +59,7 @@ def sq_diff_sums(acts:Tensor,    # (N, P): one row per image, one column per pro
 
 # %% ../nbs/09_share.ipynb #6d78389e
 def dd_similarity(acts:Tensor, # (N, P): g(Z_x, p) of eq. (1) for each image x (row) and prototype p (column)
-                 )->Tensor:    # (P, P) float64 d_DD, symmetric; inf on the diagonal and for identical columns
+                 )->Tensor:    # (P, P) float64 d_DD, symmetric, inf on the diagonal and for identical columns
     "ProtoPShare's data-dependent similarity d_DD(p, q) = 1 / sum_x (g(Z_x, p) - g(Z_x, q))^2 (eq. 2)."
     d = 1 / sq_diff_sums(acts)   # eq. (2)
     return d.fill_diagonal_(float('inf'))
@@ -76,9 +76,9 @@ def _naive_sq_diffs(acts:Tensor)->Tensor:
 
 # %% ../nbs/09_share.ipynb #d41c1dca
 @torch.no_grad()
-def prototype_activations(model:ProtoPNet,        # the model; evaluated in eval mode, its mode restored afterwards
+def prototype_activations(model:ProtoPNet,        # the model, evaluated in eval mode, its mode restored afterwards
                           loader:Iterable,         # yields (x, ...) batches, e.g. the training images without augmentation
-                          kind:str='similarity',   # 'similarity': g(Z_x, p) (eq. 1, the paper); 'distance': min_z ||z - p||^2
+                          kind:str='similarity',   # 'similarity': g(Z_x, p) (eq. 1, the paper), 'distance': min_z ||z - p||^2
                          )->Tensor:                # (N, P) float32 on the CPU, one row per image in loader order
     "Each image's activation of every prototype: its best similarity g(Z_x, p) (eq. 1) or its minimum distance."
     if kind not in ('similarity', 'distance'): raise ValueError(f"kind: must be 'similarity' or 'distance', got {kind!r}")
@@ -91,7 +91,7 @@ def prototype_activations(model:ProtoPNet,        # the model; evaluated in eval
 
 # %% ../nbs/09_share.ipynb #235b7705
 def di_similarity(prototypes:Tensor, # (P, D, h, w) or (P, D) prototype vectors
-                 )->Tensor:          # (P, P) float64 1 / ||p - q||; inf on the diagonal and for identical prototypes
+                 )->Tensor:          # (P, P) float64 1 / ||p - q||, inf on the diagonal and for identical prototypes
     "Data-independent similarity: the inverse Euclidean distance between prototype vectors."
     if not isinstance(prototypes, Tensor) or prototypes.ndim < 2:
         raise ValueError(f"prototypes: expected shape (P, D, ...), got {getattr(prototypes, 'shape', type(prototypes))}")
@@ -130,7 +130,7 @@ def _n_merges(zeta, P:int)->int:
     return min(max(1, math.floor(zeta * P / 100 + 0.5)), P - 1)
 
 def _ranked_pairs(sim:Tensor)->Tensor:
-    "All pairs (p, q), p < q, most similar first; equal similarities in (p, q) order. Shape (P(P-1)/2, 2), on the CPU."
+    "All pairs (p, q), p < q, most similar first, equal similarities in (p, q) order. Shape (P(P-1)/2, 2), on the CPU."
     i, j = torch.triu_indices(*sim.shape, 1, device=sim.device)
     order = sim[i, j].sort(descending=True, stable=True).indices
     return torch.stack([i[order], j[order]], 1).cpu()
@@ -206,10 +206,10 @@ def _collapse(prototypes:Tensor, identity:Tensor, last_weight:Tensor, source:Ten
 def merge_parts(prototypes:Tensor,        # (P, D, h, w) prototypes
                 identity:Tensor,          # (P, C) class identity (multi-hot rows allowed)
                 last_weight:Tensor,       # (C, P) last-layer weight w_h
-                sim:Tensor,               # (P, P) symmetric similarity, larger = more alike; the diagonal is ignored
+                sim:Tensor,               # (P, P) symmetric similarity, larger = more alike, the diagonal is ignored
                 zeta:float,               # percentage of the P prototypes to remove, in (0, 100]
                 source:Tensor|None=None,  # (P, k) `proto_source` rows to carry along, or None
-                same_classes:bool=True,   # also merge pairs whose groups have the same classes (the paper); False skips them
+                same_classes:bool=True,   # also merge pairs whose groups have the same classes (the paper), False skips them
                )->Merge:                  # new tensors (plain tensors, detached) and the record
     "One ProtoPShare merge step: join the most similar pairs until round(zeta P / 100) prototypes are gone."
     _check_merge(prototypes, identity, last_weight, sim, source)
@@ -253,7 +253,7 @@ def bench_dd(n_images:int=6000,       # images N
              threads:int=2,           # torch threads during the measurement
              seed:int=0,              # seed of the random activations
             )->dict:                  # seconds, seconds per pair, their ratio, and the agreement on the small case
-    "Time `dd_similarity` (N x P) against the float64 double loop (N x `naive_prototypes`); the fast path best of two runs."
+    "Time `dd_similarity` (N x P) against the float64 double loop (N x `naive_prototypes`), the fast path best of two runs."
     acts = log_similarity(3 * torch.rand(n_images, n_prototypes, generator=torch.Generator().manual_seed(seed)))
     t_fast, t_small = _time_fast(acts, naive_prototypes, threads)
     t0 = time.perf_counter()

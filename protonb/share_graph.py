@@ -16,7 +16,7 @@ __all__ = ['class_graph', 'shared_prototypes', 'graph_edges', 'write_graphml', '
 
 # %% ../nbs/09c_share_graph.ipynb #91aba23a
 def class_graph(identity, # (P, C) class identity, multi-hot rows allowed (nonzero = belongs)
-               ) -> np.ndarray: # (C, C) int64: prototypes shared by classes i and j; diagonal: prototypes of each class
+               ) -> np.ndarray: # (C, C) int64: prototypes shared by classes i and j, diagonal: prototypes of each class
     "The inter-class similarity graph of ProtoPShare (Fig. 3): A = I^T I of the binary identity."
     I = (torch.as_tensor(identity).detach().cpu() != 0).long().numpy()
     if I.ndim != 2: raise ValueError(f"identity: expected a (P, C) matrix, got shape {I.shape}")
@@ -42,7 +42,7 @@ def graph_edges(adj: np.ndarray,     # (C, C) class graph
 # %% ../nbs/09c_share_graph.ipynb #acbe9d14
 def write_graphml(adj: np.ndarray,          # (C, C) class graph, e.g. `class_graph`
                   path: str | Path,         # the .graphml file to write
-                  names: list | None = None, # class names (node labels); default the class indices
+                  names: list | None = None, # class names (node labels), default the class indices
                   min_weight: int = 1,      # edges lighter than this are left out
                  ) -> Path:
     "Write the class graph as undirected GraphML (node label, edge weight), atomically."
@@ -59,7 +59,7 @@ def write_graphml(adj: np.ndarray,          # (C, C) class graph, e.g. `class_gr
     return Path(path)
 
 # %% ../nbs/09c_share_graph.ipynb #57a70e85
-def class_samples(dataset, # a dataset with `targets`; its images are read untransformed
+def class_samples(dataset, # a dataset with `targets`, its images are read untransformed
                   k: int = 3,    # images per class (fewer where a class has fewer)
                   seed: int = 0, # seed of the choice
                  ) -> dict[int, list]: # class -> its images
@@ -117,7 +117,7 @@ def plot_shared(identity,   # (P, C) class identity
                 dataset,    # the push dataset the image indices refer to (read untransformed)
                 a: int,     # one class
                 b: int,     # another class
-                image_size: int | None = None, # the model's input size (boxes are in its pixels); None: the image's
+                image_size: int | None = None, # the model's input size (boxes are in its pixels), None: the image's
                 names: list | None = None,     # class names, for the title
                 size: float = 1.6,             # inches per patch
                ):
@@ -151,7 +151,7 @@ def _overlap(box, part) -> float:
 # %% ../nbs/09c_share_graph.ipynb #d29aafc0
 def dominant_parts(sources,    # (P, 11) `proto_source` rows (high-activation box in columns 7-10)
                    dataset,    # the push dataset with `annotation(i)` (part ids and boxes in its pixels)
-                   image_size: int | None = None, # the model's input size; None: same as the dataset's images
+                   image_size: int | None = None, # the model's input size, None: same as the dataset's images
                   ) -> np.ndarray: # (P,) part type of each prototype, -1 for none
     "The ground-truth part type each prototype shows: the part overlapping its high-activation box most."
     out, S = [], torch.as_tensor(sources).detach().cpu().double()
@@ -182,9 +182,9 @@ def chance_precision(parts, # (P,) dominant part of every prototype, -1 for none
     return float((n * (n - 1)).sum() / max(len(parts) * (len(parts) - 1), 1))
 
 # %% ../nbs/09c_share_graph.ipynb #65c82377
-def merge_pair_parts(push_log: list,  # a trainer's `push_log`; entries with kind='merge' come from `merge_stage`
+def merge_pair_parts(push_log: list,  # a trainer's `push_log`, entries with kind='merge' come from `merge_stage`
                      dataset,         # the push dataset with `annotation(i)`
-                     image_size: int | None = None, # the model's input size; None: same as the dataset's images
+                     image_size: int | None = None, # the model's input size, None: same as the dataset's images
                     ) -> np.ndarray:  # (n, 2) over all merges, in order
     "The dominant parts of both prototypes of every logged merge."
     rows = [s for e in push_log if e.get('kind') == 'merge' for pair in e['source'] for s in pair]

@@ -19,9 +19,9 @@ __all__ = ['PERTURBATIONS', 'top_patches', 'assigned_correctly', 'patch_metrics'
 # %% ../nbs/09d_share_metrics.ipynb #fa80572a
 def top_patches(sims: Tensor,          # (B, P, H, W) similarity maps: g(z, p) of every prototype p at every patch z
                 k: int = 5,            # patches per image (at most H W when `distinct`)
-                distinct: bool = True, # True: k distinct patches, each with its best prototype; False: the k largest (p, z) entries
+                distinct: bool = True, # True: k distinct patches, each with its best prototype, False: the k largest (p, z) entries
                ) -> tuple[Tensor, Tensor]: # prototype and patch (row-major index in H x W) of each, (B, k), most activated first
-    "The k most activated patches of each image and the prototype each is assigned to (Fig. 10); ties go to the lower index."
+    "The k most activated patches of each image and the prototype each is assigned to (Fig. 10), ties go to the lower index."
     flat = sims.flatten(2)                                          # (B, P, HW)
     if distinct:
         best, proto = flat.max(1)                                   # a(z), p*(z): the first of equal maxima
@@ -97,7 +97,7 @@ def perturb(x: Tensor,          # (B, 3, H, W) images normalised with `mean`, `s
 
 # %% ../nbs/09d_share_metrics.ipynb #d1eb35b3
 def _logits(m, xp:Tensor, key, feats:dict)->Tensor:
-    "A model's logits on `xp`; a ProtoPNet takes its backbone features from `feats[key]`, computing them on first use."
+    "A model's logits on `xp`, a ProtoPNet takes its backbone features from `feats[key]`, computing them on first use."
     if not isinstance(m, ProtoPNet): return m(xp)[0]
     if key not in feats: feats[key] = m.backbone(xp)
     return m.forward_head(feats[key])[0]

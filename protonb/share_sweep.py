@@ -98,7 +98,7 @@ def sweep_similarity(acts: torch.Tensor,  # (N, P) g(Z_x, p) of the plain traini
 
 # %% ../nbs/09b_share_sweep.ipynb #9b5ff5ea
 def merge_stage(tr: Trainer, n: int) -> dict:
-    "Merge step: remove `n` prototypes by joining the most similar pairs (`tr.share`); activations kept, optimizers rebuilt."
+    "Merge step: remove `n` prototypes by joining the most similar pairs (`tr.share`), activations kept, optimizers rebuilt."
     if tr.world > 1: raise NotImplementedError("merge steps run in a single process")
     m, acts = tr.m, _share_acts(tr)
     plain = acts[0][:len(tr.loaders['push'].dataset)]
@@ -191,7 +191,7 @@ def resume_sweep(self: Trainer, path: str | Path | None = None) -> bool:
 def share_sweep(ckpt: str | Path,        # a ProtoPNet checkpoint written by `Trainer` (e.g. `runs/x/protopnet/best.pt`)
                 out_dir: str | Path,     # the sweep's checkpoints and metrics
                 share: ShareConfig | None = None, # the sweep's settings (default `ShareConfig()`)
-                loaders: dict | None = None, # the run's loaders; None: rebuilt from the checkpoint's `meta`
+                loaders: dict | None = None, # the run's loaders, None: rebuilt from the checkpoint's `meta`
                 max_steps: int | None = None, # stop after this many units (resume later)
                 device=None, batch_size: int = 32, cache_root=None, log=print,
                ) -> Trainer:         # the trainer, its `history` one row per unit
@@ -245,9 +245,9 @@ SHARED_COEFS = dict(crs_ent=1., clst=0., sep=0., l1=0.)  # "standard cross-entro
 def shared_from_start(ckpt: str | Path,    # a ProtoPNet checkpoint written by `Trainer`: backbone, data and settings
                       out_dir: str | Path, # the run's checkpoints and metrics
                       n_prototypes: int,   # prototypes, each of every class
-                      warm_steps: int | None = None, # steps of `shared_start`; None: the checkpoint's warm-up steps
-                      last_steps: int | None = None, # last-layer steps after the push; None: the checkpoint's
-                      loaders: dict | None = None, # the run's loaders; None: rebuilt from the checkpoint's `meta`
+                      warm_steps: int | None = None, # steps of `shared_start`, None: the checkpoint's warm-up steps
+                      last_steps: int | None = None, # last-layer steps after the push, None: the checkpoint's
+                      loaders: dict | None = None, # the run's loaders, None: rebuilt from the checkpoint's `meta`
                       device=None, batch_size: int = 32, cache_root=None, log=print,
                      ) -> Trainer:                 # the trainer after `fit` (its `best` the selected model)
     "ProtoPShare's 'shared in training, no pruning' baseline: prototypes of every class trained with cross-entropy alone."

@@ -72,7 +72,7 @@ def _draw_glyph(img, glyph, cx, cy, r, theta):
     x0, y0 = np.maximum(np.floor(P.min(0)).astype(int), 0)
     x1, y1 = np.minimum(np.ceil(P.max(0)).astype(int), (img.shape[1], img.shape[0]))
     if x1 <= x0 or y1 <= y0: return
-    m = Image.new('L', (int(x1 - x0), int(y1 - y0)))  # pixel (i, j) covers [j, j+1) x [i, i+1); PIL draws at centres
+    m = Image.new('L', (int(x1 - x0), int(y1 - y0)))  # pixel (i, j) covers [j, j+1) x [i, i+1), PIL draws at centres
     ImageDraw.Draw(m).polygon([tuple(p) for p in P - (x0 + 0.5, y0 + 0.5)], fill=255)
     mask = np.asarray(m) > 0
     ys, xs = np.mgrid[y0:y1, x0:x1] + 0.5
@@ -126,7 +126,7 @@ class PartsWorld:
 @functools.lru_cache(maxsize=16)
 def make_world(n_classes: int = 20, # number of classes C
                n_parts: int = 4, # part types per class K (one own, K-1 shared)
-               n_shared: int | None = None, # size S of the shared pool; None: max(C, K-1)
+               n_shared: int | None = None, # size S of the shared pool, None: max(C, K-1)
                seed: int = 0, # the world's seed
               ) -> PartsWorld:
     "Draw the part types, class parts and class layouts of a world (cached by its arguments)."
@@ -143,9 +143,9 @@ def make_world(n_classes: int = 20, # number of classes C
 
 # %% ../nbs/00b_synthetic.ipynb #70615ddb
 def sharing_graph(class_parts: list, # C lists of part-type ids
-                  n_part_types: int | None = None, # P; None: one more than the largest id
+                  n_part_types: int | None = None, # P, None: one more than the largest id
                  ) -> np.ndarray:
-    "(C, C) int64 matrix: number of part types that classes i and j share; the diagonal counts each class's parts."
+    "(C, C) int64 matrix: number of part types that classes i and j share, the diagonal counts each class's parts."
     P = n_part_types or 1 + max(max(ps) for ps in class_parts)
     B = np.zeros((len(class_parts), P), np.int64)
     for c, ps in enumerate(class_parts): B[c, list(ps)] = 1
@@ -201,7 +201,7 @@ def _scene(world, label, rng, img_size, max_rotation, scale_range, jitter, max_d
 
 # %% ../nbs/00b_synthetic.ipynb #79b825a7
 def _render(scene, img_size, noise, rng):
-    "The uint8 (H, W, 3) image of `scene`; `rng` draws the pixel noise."
+    "The uint8 (H, W, 3) image of `scene`, `rng` draws the pixel noise."
     c0, c1, phi = scene['background']
     g = (np.arange(img_size) + 0.5)/img_size - 0.5
     a = np.clip(math.cos(phi)*g[None, :] + math.sin(phi)*g[:, None] + 0.5, 0, 1)[..., None]
@@ -272,7 +272,7 @@ def _half_scenes(world_args, half, n_half, scene_args):
 
 # %% ../nbs/00b_synthetic.ipynb #abbc203b
 def _split_items(split, n_classes, n_per_class, seed, val_fraction):
-    "(half, class, j) of every image of `split`, class by class; `val` is drawn by `stratified_split`, as for real data."
+    "(half, class, j) of every image of `split`, class by class, `val` is drawn by `stratified_split`, as for real data."
     if split == 'test': return [(1, c, j) for c in range(n_classes) for j in range(n_per_class//2)]
     items = [(0, c, j) for c in range(n_classes) for j in range(n_per_class - n_per_class//2)]
     tr, va = stratified_split([c for _, c, _ in items], val_fraction, seed)
@@ -290,7 +290,7 @@ class SyntheticParts(torch.utils.data.Dataset):
                  transform: Callable | None = None, # applied to the PIL image
                  val_fraction: float = 0.1, # share of each class's train half held out as 'val'
                  n_parts: int = 4, # part types per class (one own, the rest shared)
-                 n_shared: int | None = None, # size of the shared part pool; None: max(n_classes, n_parts-1)
+                 n_shared: int | None = None, # size of the shared part pool, None: max(n_classes, n_parts-1)
                  max_rotation: float = 30., # the layout turns by up to this many degrees either way
                  scale_range: tuple = (0.8, 1.2), # the layout's scale range
                  jitter: float = 0.2, # std of each part's own displacement, in glyph radii

@@ -30,7 +30,7 @@ def make_cub(root: str | Path,     # folder to create
              n_per_class: int = 6, # images per class (every second one for training)
              size=(40, 32),        # (width, height) of every image
             ) -> Path:            # `root`
-    "Write a tiny CUB-200-2011 folder; box of image k is (4, 3, 20, 16) shifted by k % 3."
+    "Write a tiny CUB-200-2011 folder, box of image k is (4, 3, 20, 16) shifted by k % 3."
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     lines = dict(images=[], labels=[], split=[], boxes=[], classes=[])

@@ -36,7 +36,7 @@ __all__ = ['PAPER_EPOCH', 'PRESETS', 'METHODS', 'METHOD_MODULES', 'CONFIG_CHECKS
 # %% ../nbs/07_train.ipynb #7a9ccc1d
 @dataclass
 class TrainConfig:
-    "Every setting of a ProtoPNet training run; durations in optimiser steps."
+    "Every setting of a ProtoPNet training run, durations in optimiser steps."
     warm_steps: int = 1000            # warm-up: add-on layers and prototypes, backbone frozen
     head_steps: int = 0               # Deformable ProtoPNet: the head and its offset branch learn, the backbone frozen (feature cache)
     warm2_steps: int = 0              # second warm-up (Deformable ProtoPNet): the backbone joins, the offsets stay frozen (online)
@@ -45,7 +45,7 @@ class TrainConfig:
     last_steps: int = 500             # last-layer steps after each push
     views: int = 4                    # augmented views K in the feature cache (with the plain view: K + 1 per image)
     cache: bool = True                # frozen-backbone stages on the feature cache (False: through the images, online augmentation)
-    proto_init: str = 'patch'         # 'patch': random patches of own-class images; 'uniform': U[0, 1] as the reference code
+    proto_init: str = 'patch'         # 'patch': random patches of own-class images, 'uniform': U[0, 1] as the reference code
     last_views: str = 'all'           # the last layer learns on the activations of 'all' cached views, or the 'plain' view only
     joint_bn: str = 'eval'            # batch norm of the backbone in joint steps: 'eval' (running statistics frozen) or 'train'
     batch_size: int = 64              # batch of the cached stages (the joint stage uses the loader's)
@@ -54,15 +54,15 @@ class TrainConfig:
     lr_prototypes: float = 3e-3       # warm-up and joint: prototypes
     lr_last: float = 1e-3             # last layer
     lr_offsets: float = 5e-4          # joint: the offset branch (Deformable ProtoPNet)
-    margin: float = 0.1               # subtractive angular margin phi of the cross-entropy (Deformable ProtoPNet; 0: none)
+    margin: float = 0.1               # subtractive angular margin phi of the cross-entropy (Deformable ProtoPNet, 0: none)
     weight_decay: float = 1e-3        # on backbone and add-on layers
     lr_step: int = 0                  # joint: decay the learning rates every `lr_step` joint steps (0: never) ...
     lr_gamma: float = 0.1             # ... by this factor
-    coefs: dict | None = None         # loss coefficients; None: the method's own (`Method.coefs`)
+    coefs: dict | None = None         # loss coefficients, None: the method's own (`Method.coefs`)
     chunk: int = 100                  # steps between checkpoints (and validation scores)
     seed: int = 0                     # every random draw of the run derives from it
     amp: bool = False                 # mixed precision (bfloat16 on CPU, float16 on CUDA)
-    select_on: str = 'val'            # split used for model selection ('val'; never 'test')
+    select_on: str = 'val'            # split used for model selection ('val', never 'test')
     prune: bool = False               # ProtoPNet pruning (k-NN) after the last push, then the last layer again
     prune_k: int = 6                  # pruning: nearest training images per prototype
     prune_tau: int = 3                # pruning: keep a prototype with at least this many of them of its class
@@ -88,7 +88,7 @@ class Method:
     scores: Callable             # (model, second output) -> (B, P): what the last layer reads
     stage_parts: dict            # stage -> the parameter groups it trains
     push: Callable               # (trainer) -> metrics: project the prototypes and record their sources
-    init: Callable | None = None # (trainer) -> None: prototypes on random own-class patches (proto_init='patch'); None: not offered
+    init: Callable | None = None # (trainer) -> None: prototypes on random own-class patches (proto_init='patch'), None: not offered
     coefs: dict = field(default_factory=dict)     # default loss coefficients
     defaults: dict = field(default_factory=dict)  # `TrainConfig` fields this method changes from the preset (the user's overrides win)
 
@@ -106,7 +106,7 @@ def get_method(arch: str, # 'protopnet', 'deformable', ...
 # %% ../nbs/07_train.ipynb #9155f1a5
 def method_of(model: nn.Module, # a model of the ProtoPNet family (or its DDP wrapper)
              ) -> Method:
-    "The `Method` of `model` (unwrapped from DDP), by its `arch` attribute; ProtoPNet has none and is 'protopnet'."
+    "The `Method` of `model` (unwrapped from DDP), by its `arch` attribute, ProtoPNet has none and is 'protopnet'."
     return get_method(getattr(_unwrap(model), 'arch', 'protopnet'))
 
 # %% ../nbs/07_train.ipynb #f1b45c32
@@ -224,7 +224,7 @@ STAGE_PARTS = dict(warm=('add_on', 'prototypes'), joint=('features', 'add_on', '
 def set_stage(model: nn.Module, # a model of the ProtoPNet family
               stage: str, # a key of its method's `stage_parts`
              ):
-    "Freeze every parameter except those the stage trains (its method's `stage_parts`); record the stage as `model.stage`."
+    "Freeze every parameter except those the stage trains (its method's `stage_parts`), record the stage as `model.stage`."
     parts = method_of(model).stage_parts[stage]
     model.stage = stage  # a method's objective may differ by stage (Deformable ProtoPNet: orthogonality)
     for part, ps in model.param_groups().items():
@@ -250,7 +250,7 @@ def _unwrap(model):
     return model.module if hasattr(model, 'module') else model
 
 def _autocast(device: torch.device, amp: bool):
-    "Autocast to float16 on CUDA and bfloat16 elsewhere when `amp`; else nothing."
+    "Autocast to float16 on CUDA and bfloat16 elsewhere when `amp`, else nothing."
     if not amp: return contextlib.nullcontext()
     return torch.autocast(device.type, dtype=torch.float16 if device.type == 'cuda' else torch.bfloat16)
 
@@ -292,7 +292,7 @@ def _backward(tr, loss: torch.Tensor, opt: torch.optim.Optimizer):
 
 # %% ../nbs/07_train.ipynb #9940f438
 def _step(tr, forward, x, y, opt) -> tuple:
-    "One step of the method's objective: `forward(x)` -> (logits, second output); returns the loss terms, the logits and the labels."
+    "One step of the method's objective: `forward(x)` -> (logits, second output), returns the loss terms, the logits and the labels."
     m, dev = _unwrap(tr.model), tr.device
     x, y = x.to(dev), y.to(dev)
     with _autocast(dev, tr.cfg.amp): logits, md = forward(x)
@@ -315,7 +315,7 @@ class Trainer:
                  meta: dict | None = None, # how the data was read: saved with every checkpoint, compared on resume
                  cache_root: str | os.PathLike | None = None, # feature caches go to `cache_root/features` (default: `cache_dir()`)
                  workers: int = 0): # loader workers for the online (joint) steps
-        "Check the settings and set the run at its first unit; nothing runs yet."
+        "Check the settings and set the run at its first unit, nothing runs yet."
         self.method = _checked_method(model, loaders, cfg)
         self.device = get_device(device)
         self.model = model.to(self.device)
@@ -345,7 +345,7 @@ def _checked_method(model: nn.Module, loaders: dict, cfg: TrainConfig) -> Method
 # %% ../nbs/07_train.ipynb #27b2060a
 @patch
 def _clean_tmp(self: Trainer):
-    "Remove the temporary files of writers killed mid-write (SIGKILL cannot be caught); rank 0 only."
+    "Remove the temporary files of writers killed mid-write (SIGKILL cannot be caught), rank 0 only."
     if self.rank != 0: return
     for f in self.out.glob('.*.tmp'): f.unlink(missing_ok=True)
 
@@ -355,7 +355,7 @@ def _start(self: Trainer):
     self.steps, self.step, self.history, self.best, self.push_log = schedule(self.cfg), 0, [], None, []
     self.counts = dict(warm=0, head=0, warm2=0, joint=0, last=0)  # optimiser steps done per stage
     self._caches, self._acts, self._val_acts = {}, None, None
-    self.cache_seconds, self._charge = {}, 0.  # build time of each cache this run used; time to charge to the current unit
+    self.cache_seconds, self._charge = {}, 0.  # build time of each cache this run used, time to charge to the current unit
 
 # %% ../nbs/07_train.ipynb #4f43e20b
 @patch(as_prop=True)
@@ -399,7 +399,7 @@ def _open_cache(self: Trainer, split: str) -> FeatureCache:
     build = lambda: feature_cache(self.m.backbone, self.views(split), k_views, dict(self.meta, split=split), self.cache_root,
                                   progress=self.progress and self.rank == 0, device=self.device, workers=self.workers)
     if self.world == 1: return build()
-    path = [str(build().path) if self.rank == 0 else None]  # rank 0 builds; every rank then opens the very folder it built or found
+    path = [str(build().path) if self.rank == 0 else None]  # rank 0 builds, every rank then opens the very folder it built or found
     dist.broadcast_object_list(path, src=0)
     return FeatureCache.open(path[0])
 
@@ -447,7 +447,7 @@ def _cached_acts(m: ProtoPNet, cache: FeatureCache, rows, device, batch_size: in
 @torch.no_grad()
 def evaluate(model, # any model whose forward gives (logits, ...)
              loader, # yields (x, y) batches
-             device=None, # where the inputs go; None: the model's device
+             device=None, # where the inputs go, None: the model's device
              amp: bool = False, # under autocast (as in training with mixed precision)
             ) -> float:
     "Top-1 accuracy of `model` on `loader`."
@@ -464,7 +464,7 @@ def evaluate(model, # any model whose forward gives (logits, ...)
 @torch.no_grad()
 def activations(model, # a model of the ProtoPNet family (or its DDP wrapper)
                 loader, # yields (x, y) batches
-                device=None, # where the inputs go; None: the prototypes' device
+                device=None, # where the inputs go, None: the prototypes' device
                ) -> tuple[torch.Tensor, torch.Tensor]:
     "The last layer's inputs (ProtoPNet: g(Z_x, p)) for every image of `loader`, shape (N, P), and the labels."
     m = _unwrap(model)
@@ -633,7 +633,7 @@ def _train_acts(tr: Trainer):
 
 # %% ../nbs/07_train.ipynb #959a90c1
 def _last_loss(tr: Trainer, a: torch.Tensor, y: torch.Tensor) -> tuple:
-    "Cross-entropy + lambda_3 |W_h^-|_1 of the last layer on activations `a`; returns the loss, its terms and the logits."
+    "Cross-entropy + lambda_3 |W_h^-|_1 of the last layer on activations `a`, returns the loss, its terms and the logits."
     w, coefs = tr.m.last_layer.weight, tr.cfg.coefs or tr.method.coefs
     logits = F.linear(a, w)
     terms = dict(crs_ent=F.cross_entropy(logits, y), l1=l1_off_class(w, tr.m.identity))
@@ -674,7 +674,7 @@ def prune_stage(tr: Trainer, # the trainer
 
 # %% ../nbs/07_train.ipynb #35b00ce1
 def _keep_prototypes(tr: Trainer, keep: torch.Tensor):
-    "Keep the prototypes `keep` and rebuild the optimizers; if none passes, keep them all."
+    "Keep the prototypes `keep` and rebuild the optimizers, if none passes, keep them all."
     m = tr.m
     if keep.any():
         m.set_prototypes(*prune_parts(m.prototypes, m.identity, m.last_layer.weight, keep), m.proto_source[keep])
@@ -703,7 +703,7 @@ def first_difference(saved: dict, # what a checkpoint recorded
                      here: dict, # what this run has
                      path: str = '', # prefix of the name, for nested entries
                     ) -> str | None:
-    "Describe the first entry in which `saved` and `here` differ (e.g. `data.image_size is 96 here, 64 in the checkpoint`); None if equal."
+    "Describe the first entry in which `saved` and `here` differ (e.g. `data.image_size is 96 here, 64 in the checkpoint`), None if equal."
     saved, here = _plain(saved), _plain(here)
     for k in list(dict.fromkeys([*saved, *here])):
         a, b, name = saved.get(k), here.get(k), f"{path}{k}"
@@ -716,7 +716,7 @@ def first_difference(saved: dict, # what a checkpoint recorded
 @patch
 def save(self: Trainer,
          name: str = 'last.pt', # file name in `out_dir`
-         step: int | None = None, # the unit index to record; None: the current one
+         step: int | None = None, # the unit index to record, None: the current one
          **extra, # more entries of the checkpoint
         ):
     "Write checkpoint `out_dir/name` atomically (rank 0 only)."
@@ -750,9 +750,9 @@ def _load_model(self: Trainer, sd: dict):
 
 # %% ../nbs/07_train.ipynb #6fac35aa
 @patch
-def resume(self: Trainer, path: str | os.PathLike | None = None, # a checkpoint; None: `out_dir/last.pt`
+def resume(self: Trainer, path: str | os.PathLike | None = None, # a checkpoint, None: `out_dir/last.pt`
           ) -> bool:
-    "Continue from `path` (default `out_dir/last.pt`) if it exists; True if resumed."
+    "Continue from `path` (default `out_dir/last.pt`) if it exists, True if resumed."
     path = Path(path) if path else self.out/'last.pt'
     if not path.exists(): return False
     ck = load_checkpoint(path, arch=self.method.arch, kind='train', map_location=self.device)
@@ -781,7 +781,7 @@ def _prepare_unit(self: Trainer, stage: str):
 # %% ../nbs/07_train.ipynb #f15cedf9
 @patch
 def _run_stage(self: Trainer, stage: str, n: int) -> dict:
-    "The metrics of `n` steps of `stage`; a non-finite loss or weight stops the run, naming the unit and what `last.pt` keeps."
+    "The metrics of `n` steps of `stage`, a non-finite loss or weight stops the run, naming the unit and what `last.pt` keeps."
     try:
         row = STAGES[stage](self, n)
         check_finite(self.m.named_parameters(), f"after {stage} steps")
@@ -793,7 +793,7 @@ def _run_stage(self: Trainer, stage: str, n: int) -> dict:
 # %% ../nbs/07_train.ipynb #216b0c21
 @patch
 def run_step(self: Trainer) -> dict:
-    "Run the next unit of the schedule; returns its metrics row."
+    "Run the next unit of the schedule, returns its metrics row."
     stage, n = self.steps[self.step]
     seed_everything(mix_seed(self.cfg.seed, 11, self.step) % 2**32)
     t0, row = time.time(), dict(step=self.step, stage=stage, steps=n)
@@ -843,7 +843,7 @@ def _score(self: Trainer, stage: str, interpretable: bool) -> dict:
 # %% ../nbs/07_train.ipynb #3c37131b
 @patch
 def _evaluate(self: Trainer, stage: str) -> dict:
-    "Score the unit just run; an interpretable model (after a push and its last layer) may become `best.pt`."
+    "Score the unit just run, an interpretable model (after a push and its last layer) may become `best.pt`."
     last = self.step + 1 == len(self.steps) or self.steps[self.step + 1][0] != 'last'
     interpretable = stage in ('last', 'push', 'prune') and last  # a pushed model and its last layer, as it will be used
     out = self._score(stage, interpretable) | dict(interpretable=interpretable)
@@ -875,9 +875,9 @@ def _record(self: Trainer, row: dict):
 
 # %% ../nbs/07_train.ipynb #1b0ecf5d
 @patch
-def fit(self: Trainer, max_steps: int | None = None, # run at most this many units; None: all that remain
+def fit(self: Trainer, max_steps: int | None = None, # run at most this many units, None: all that remain
        ) -> list[dict]:
-    "Run the remaining units (at most `max_steps` of them); returns the history."
+    "Run the remaining units (at most `max_steps` of them), returns the history."
     end = len(self.steps) if max_steps is None else min(len(self.steps), self.step + max_steps)
     bar = tqdm(total=end - self.step, disable=not self.progress or self.rank != 0, desc='train')
     while self.step < end:
@@ -890,7 +890,7 @@ def fit(self: Trainer, max_steps: int | None = None, # run at most this many uni
 
 # %% ../nbs/07_train.ipynb #95bdc48b
 def ddp_setup() -> tuple[int, int]:
-    "Join the process group that `torchrun` describes (gloo on CPU, nccl on CUDA); returns (rank, world size)."
+    "Join the process group that `torchrun` describes (gloo on CPU, nccl on CUDA), returns (rank, world size)."
     if int(os.environ.get('WORLD_SIZE', '1')) > 1 and not dist.is_initialized():
         cuda = torch.cuda.is_available()
         if cuda: torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
@@ -904,8 +904,8 @@ def make_loaders(data='synthetic', # 'synthetic' or a dataset folder
                  crop: bool = False, # crop images to their boxes
                  val_fraction: float = 0.1, # share of each class's training images held out for validation
                  seed: int = 0, # seed of the split and of the shuffling
-                 mean=None, # normalisation mean; None: ImageNet's
-                 std=None, # normalisation standard deviation; None: ImageNet's
+                 mean=None, # normalisation mean, None: ImageNet's
+                 std=None, # normalisation standard deviation, None: ImageNet's
                  workers: int = 0, # loader worker processes
                  **data_kwargs, # passed to the dataset
                 ) -> dict:
@@ -975,7 +975,7 @@ def train_protopnet(data='synthetic', # 'synthetic' or a dataset folder
                     model_kwargs: dict | None = None, # more arguments of the method's model, e.g. proto_size=3 for 'deformable'
                     **overrides, # fields of `TrainConfig`
                    ) -> dict:
-    "Train a model of the ProtoPNet family end to end; returns a summary with the validation and test accuracy of the selected model."
+    "Train a model of the ProtoPNet family end to end, returns a summary with the validation and test accuracy of the selected model."
     method = get_method(arch)  # first: registering a method may add its presets
     check_train_args(data=data, backbone=backbone, pretrained=pretrained, weights_path=weights_path, preset=preset, image_size=image_size,
                      batch_size=batch_size, per_class=per_class, proto_dim=proto_dim, crop=crop, val_fraction=val_fraction, seed=seed,
@@ -1009,9 +1009,9 @@ def train_protopnet(data='synthetic', # 'synthetic' or a dataset folder
 
 # %% ../nbs/07_train.ipynb #cfb8e515
 def load_run(checkpoint, # a checkpoint written by `train_protopnet` (or `protonb push` / `prune`)
-             data=None, # another dataset with the same classes; None: the one it was trained on
+             data=None, # another dataset with the same classes, None: the one it was trained on
              batch_size: int = 32, # batch size of the loaders
-             device=None, # where the model goes; None: the best available
+             device=None, # where the model goes, None: the best available
              arch: str | None = None, # if given, the method the checkpoint must hold ('protopnet', 'deformable')
             ) -> tuple:
     "The model (eval mode), the loaders and the checkpoint dict of a trained model."
@@ -1090,7 +1090,7 @@ def _finetune_step(model: LinearHead, opt: torch.optim.Optimizer, x, y, dev):
 
 # %% ../nbs/07_train.ipynb #2c84ed61
 def _finetune(model: LinearHead, opt, batches, val, dev, t0: float, steps: int, eval_every: int, budget_s: float | None) -> tuple:
-    "Fine-tune on `batches`, then load the state with the best accuracy on loader `val`; returns that (step, val_acc) and the history."
+    "Fine-tune on `batches`, then load the state with the best accuracy on loader `val`, returns that (step, val_acc) and the history."
     best, hist = dict(step=0, val_acc=_acc(model, val, dev)), []
     state = copy.deepcopy(model.state_dict())
     for s, (x, y) in batches:
@@ -1127,7 +1127,7 @@ def train_linear_baseline(data='synthetic', # 'synthetic' or a dataset folder
                           cache_root=None, # feature caches go to `cache_root/features` (default: `cache_dir()`)
                           workers: int = 0, # loader workers for the online steps
                          ) -> dict:
-    "Linear probe on the feature cache, then fine-tune `backbone` with the head; returns val/test accuracy of the selected state."
+    "Linear probe on the feature cache, then fine-tune `backbone` with the head, returns val/test accuracy of the selected state."
     check_train_args(data=data, backbone=backbone, pretrained=pretrained, image_size=image_size, batch_size=batch_size, crop=crop,
                      val_fraction=val_fraction, seed=seed, views=views, workers=workers, data_kwargs=data_kwargs,
                      backbone_kwargs=backbone_kwargs)
